@@ -1,0 +1,1 @@
+"""The engine: scenarios, data, models, training, probes and traces (no UI imports)."""

@@ -1,0 +1,79 @@
+"""A TSV file of text<TAB>label (seq2vec) or source<TAB>target (encoder-decoder) pairs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from rnn_tui.core.data.base import Dataset, build_text_classification, build_translation, simple_tokenize
+from rnn_tui.core.errors import ScenarioError
+
+TOPOLOGIES = ("seq2vec", "encoder-decoder")
+MAX_CLASSES = 100
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    header: bool = False  # is the first line column names?
+    test_fraction: float = Field(0.2, ge=0.05, le=0.5)  # rows held out, chosen at random by seed
+    seed: int = Field(0, ge=0, le=2**31 - 1)  # which rows are held out
+    max_words: int = Field(100, ge=1, le=10_000)  # longer texts are an error, not cut silently
+
+
+def read_pairs(path: Path, params: Params, where: str) -> list[tuple[list[str], str]]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(f"{where}: no such file ({path}).") from None
+    except OSError as error:
+        raise ScenarioError(f"{where}: cannot be read ({error.strerror}).") from None
+    if b"\0" in raw[:4096]:
+        raise ScenarioError(f"{where}: is a binary file, not tab-separated text.")
+    try:
+        lines = raw.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{where}: is not UTF-8 text; save it as UTF-8.") from None
+    first = 1 if params.header else 0
+    pairs = []
+    for number, line in enumerate(lines[first:], start=first + 1):
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        if len(fields) != 2 or not fields[0].strip() or not fields[1].strip():
+            raise ScenarioError(
+                f"{where}: line {number} has {len(fields)} tab-separated field(s) ({line[:60]!r}); "
+                "every line must be two non-empty fields: text<TAB>label, or source<TAB>target."
+            )
+        words = simple_tokenize(fields[0])
+        if len(words) > params.max_words:
+            raise ScenarioError(
+                f"{where}: line {number} has {len(words)} words; data.params.max_words = {params.max_words} allows fewer."
+            )
+        pairs.append((words, fields[1].strip()))
+    if len(pairs) < 10:
+        raise ScenarioError(f"{where}: has {len(pairs)} usable lines; at least 10 are needed to train and test.")
+    return pairs
+
+
+def load(path: Path, params: Params, topology: str, where: str) -> Dataset:
+    pairs = read_pairs(path, params, where)
+    order = np.random.default_rng(params.seed).permutation(len(pairs))
+    n_test = max(1, int(len(pairs) * params.test_fraction))
+    test = [pairs[i] for i in order[:n_test]]
+    train = [pairs[i] for i in order[n_test:]]
+    if topology == "encoder-decoder":
+        def as_pairs(rows):
+            return [(words, simple_tokenize(target)) for words, target in rows]
+        return build_translation(path.stem, as_pairs(train), as_pairs(test), tokenize=simple_tokenize)
+    labels = sorted({label for _, label in pairs})
+    if len(labels) > MAX_CLASSES:
+        raise ScenarioError(
+            f"{where}: the second column has {len(labels)} different labels; at most {MAX_CLASSES} classes "
+            "are allowed (is this a translation file? then use topology = \"encoder-decoder\")."
+        )
+    index = {label: i for i, label in enumerate(labels)}
+    def as_rows(rows):
+        return [(words, index[label]) for words, label in rows]
+    return build_text_classification(path.stem, as_rows(train), as_rows(test), labels, tokenize=simple_tokenize)

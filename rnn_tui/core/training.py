@@ -1,0 +1,209 @@
+"""The training loop: batches, clipping, divergence guard, evaluation and probes.
+
+Nothing here is about a particular topology: the model brings ``forward_loss`` and
+``predict``, the dataset brings splits, and the loop reports through ``on_step`` with
+numpy/Python values only, so a UI (in this process or another) can draw them.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from rnn_tui.core.data.base import Dataset, Split
+from rnn_tui.core.data.loading import build_dataset
+from rnn_tui.core.metrics import compute_metric
+from rnn_tui.core.probes import gradient_through_time, parameter_grad_norms
+from rnn_tui.core.scenario import Scenario
+from rnn_tui.core.topologies import build_model
+
+PROBE_BATCH = 32  # held-out examples in the fixed gradient-through-time probe batch
+
+
+@dataclass
+class EvalResult:
+    loss: float  # held-out loss
+    metric: float  # the scenario's goal metric on held-out data
+    examples: int
+
+
+@dataclass
+class StepReport:
+    """What one training step did; numpy/Python values only (safe to send anywhere)."""
+
+    step: int
+    loss: float
+    grad_norm: float  # total gradient norm before clipping
+    grad_norm_clipped: float  # after clipping (equal when clipping did not fire)
+    clipped: bool
+    learning_rate: float
+    param_grad_norms: dict[str, float]
+    seconds: float  # since the trainer was created
+    eval: EvalResult | None = None
+    # Gradient through time on the probe batch, weights as before this step's update:
+    # part -> (layers, T) norms of dL/dh_t.
+    probe: dict[str, np.ndarray] | None = None
+    diverged: str | None = None  # why training stopped here, if it diverged
+
+
+@dataclass
+class RunSummary:
+    steps: int
+    final: EvalResult
+    metric: str
+    target: float
+    reached: bool
+    diverged: str | None
+    seconds: float
+    baselines: dict[str, float] = field(default_factory=dict)
+
+
+class Trainer:
+    """Owns a scenario's dataset, model and optimizer; ``run`` trains until told to stop."""
+
+    def __init__(self, scenario: Scenario, dataset: Dataset | None = None) -> None:
+        self.scenario = scenario
+        settings = scenario.training
+        self.dataset = dataset if dataset is not None else build_dataset(scenario)
+        torch.manual_seed(settings.seed)
+        self.model = build_model(scenario.topology, scenario.model, self.dataset)
+        self.parameters = list(self.model.named_parameters())
+        self.optimizer = make_optimizer(self.model, scenario)
+        self.clip, self.max_norm = settings.clip, settings.max_norm
+        self.step = 0
+        self.diverged: str | None = None
+        self._batches = torch.Generator().manual_seed(settings.seed)
+        test = self.dataset.test
+        self.eval_split = test.select(range(min(settings.eval_size, len(test))))
+        self.probe_batch = test.select(range(min(PROBE_BATCH, len(test))))
+        self._last_good = [p.detach().clone() for _, p in self.parameters]
+        self._started = time.perf_counter()
+
+    # -- settings that may change while training ------------------------------------
+    @property
+    def learning_rate(self) -> float:
+        return float(self.optimizer.param_groups[0]["lr"])
+
+    def set_learning_rate(self, value: float) -> None:
+        for group in self.optimizer.param_groups:
+            group["lr"] = value
+
+    def set_clipping(self, clip: bool, max_norm: float | None = None) -> None:
+        self.clip = clip
+        if max_norm is not None:
+            self.max_norm = max_norm
+
+    # -- the loop --------------------------------------------------------------------
+    def run(
+        self,
+        stop: threading.Event | None = None,
+        on_step: Callable[[StepReport], None] | None = None,
+        steps: int | None = None,
+    ) -> RunSummary:
+        """Train ``steps`` more steps (default: the scenario's budget) or until ``stop`` is set."""
+        end = self.step + (self.scenario.training.steps if steps is None else steps)
+        while self.step < end and not (stop is not None and stop.is_set()):
+            report = self.train_step()
+            if on_step is not None:
+                on_step(report)
+            if report.diverged:
+                break
+        return self.summary()
+
+    def train_step(self) -> StepReport:
+        """One optimisation step; on NaN/Inf the last good weights are restored."""
+        settings = self.scenario.training
+        self.step += 1
+        self.model.train()
+        probe = self.probe() if (self.step - 1) % settings.probe_every == 0 else None
+        batch = self._sample_batch()
+        self.optimizer.zero_grad(set_to_none=True)
+        loss = self.model.forward_loss(batch).loss
+        loss_value = loss.detach().item()
+        if not math.isfinite(loss_value):
+            return self._diverge(loss_value, f"loss is {loss_value} at step {self.step}", probe)
+        loss.backward()
+        per_param, total = parameter_grad_norms(self.parameters)
+        if not math.isfinite(total):
+            return self._diverge(loss_value, f"gradient norm is {total} at step {self.step}", probe, total)
+        clipped = self.clip and total > self.max_norm
+        if clipped:
+            torch._foreach_mul_([p.grad for _, p in self.parameters if p.grad is not None], self.max_norm / (total + 1e-6))
+        torch._foreach_copy_(self._last_good, [p.detach() for _, p in self.parameters])
+        self.optimizer.step()
+        self.diverged = None
+        return StepReport(
+            step=self.step,
+            loss=loss_value,
+            grad_norm=total,
+            grad_norm_clipped=min(total, self.max_norm) if clipped else total,
+            clipped=bool(clipped),
+            learning_rate=self.learning_rate,
+            param_grad_norms=self._named(per_param),
+            seconds=time.perf_counter() - self._started,
+            eval=self.evaluate() if self.step % settings.eval_every == 0 or self.step == 1 else None,
+            probe=probe,
+        )
+
+    def _diverge(self, loss: float, cause: str, probe, total: float = math.nan) -> StepReport:
+        with torch.no_grad():
+            torch._foreach_copy_([p for _, p in self.parameters], self._last_good)
+        self.optimizer.zero_grad(set_to_none=True)
+        self.diverged = cause + "; training stopped and the last good weights were restored"
+        return StepReport(
+            step=self.step, loss=loss, grad_norm=total, grad_norm_clipped=total, clipped=False,
+            learning_rate=self.learning_rate, param_grad_norms={}, probe=probe,
+            seconds=time.perf_counter() - self._started, diverged=self.diverged,
+        )
+
+    def _named(self, values: list[float]) -> dict[str, float]:
+        names = [name for name, p in self.parameters if p.grad is not None]
+        return dict(zip(names, values, strict=True))
+
+    def _sample_batch(self) -> Split:
+        train = self.dataset.train
+        size = min(self.scenario.training.batch_size, len(train))
+        index = torch.randint(len(train), (size,), generator=self._batches)
+        return train.select(index)
+
+    # -- measurements ----------------------------------------------------------------
+    @torch.no_grad()
+    def evaluate(self, split: Split | None = None) -> EvalResult:
+        """Held-out loss and the goal metric (default: the fixed evaluation subset)."""
+        split = self.eval_split if split is None else split
+        self.model.eval()
+        loss = float(self.model.forward_loss(split).loss)
+        metric = compute_metric(self.scenario.goal.metric, self.model.predict(split), split, self.dataset)
+        self.model.train()
+        return EvalResult(loss, metric, len(split))
+
+    def probe(self) -> dict[str, np.ndarray]:
+        """Gradient through time on the fixed probe batch, at the current weights."""
+        return gradient_through_time(self.model, self.probe_batch)
+
+    def summary(self) -> RunSummary:
+        final = self.evaluate(self.dataset.test)
+        goal = self.scenario.goal
+        return RunSummary(
+            steps=self.step,
+            final=final,
+            metric=goal.metric,
+            target=goal.target,
+            reached=goal.reached(final.metric) and self.diverged is None,
+            diverged=self.diverged,
+            seconds=time.perf_counter() - self._started,
+            baselines=dict(self.dataset.baselines),
+        )
+
+
+def make_optimizer(model: torch.nn.Module, scenario: Scenario) -> torch.optim.Optimizer:
+    settings = scenario.training
+    if settings.optimizer == "sgd":
+        return torch.optim.SGD(model.parameters(), lr=settings.learning_rate, momentum=settings.momentum)
+    return torch.optim.Adam(model.parameters(), lr=settings.learning_rate)
