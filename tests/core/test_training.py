@@ -1,0 +1,65 @@
+"""Trainer behaviour: clipping, divergence guard, stop event, settings changes."""
+
+import math
+import threading
+
+import torch
+
+from rnn_tui.core.training import Trainer
+from tests.core.fixtures import scenario_for
+
+
+def test_clipping_limits_the_applied_norm(tmp_path):
+    scenario, _ = scenario_for(tmp_path, "seq2seq")
+    trainer = Trainer(scenario.with_changes({"training.max_norm": 1e-4}))
+    report = trainer.train_step()
+    assert report.clipped and report.grad_norm > 1e-4
+    assert math.isclose(report.grad_norm_clipped, 1e-4)
+    trainer.set_clipping(False)
+    report = trainer.train_step()
+    assert not report.clipped and report.grad_norm_clipped == report.grad_norm
+
+
+def test_divergence_stops_and_restores_last_good_weights(tmp_path):
+    scenario, _ = scenario_for(tmp_path, "seq2seq")
+    trainer = Trainer(scenario)
+    trainer.train_step()
+    good = [p.detach().clone() for p in trainer.model.parameters()]
+    with torch.no_grad():  # a corrupted update: the next loss is NaN
+        trainer.model.head.weight.fill_(float("nan"))
+    reports = []
+    summary = trainer.run(on_step=reports.append, steps=10)
+    assert len(reports) == 1 and "loss is nan at step 2" in reports[0].diverged
+    assert summary.diverged and not summary.reached
+    # Restored: the weights that produced the last finite loss (before step 1's update).
+    assert all(torch.isfinite(p).all() for p in trainer.model.parameters())
+    assert not all(torch.equal(a, b) for a, b in zip(good, trainer.model.parameters(), strict=True))
+
+
+def test_stop_event_stops_promptly(tmp_path):
+    scenario, _ = scenario_for(tmp_path, "seq2seq")
+    trainer = Trainer(scenario)
+    stop = threading.Event()
+
+    def on_step(report):
+        if report.step == 3:
+            stop.set()
+
+    summary = trainer.run(stop, on_step, steps=1000)
+    assert summary.steps == 3
+
+
+def test_learning_rate_change_applies(tmp_path):
+    scenario, _ = scenario_for(tmp_path, "seq2vec")
+    trainer = Trainer(scenario)
+    trainer.set_learning_rate(0.5)
+    assert trainer.train_step().learning_rate == 0.5
+
+
+def test_reports_hold_only_plain_values(tmp_path):
+    scenario, _ = scenario_for(tmp_path, "encoder-decoder")
+    report = Trainer(scenario).train_step()
+    for value in (report.loss, report.grad_norm, *report.param_grad_norms.values()):
+        assert type(value) is float
+    assert all(type(v).__module__ == "numpy" for v in report.probe.values())
+    assert "encoder.weight_hh_l0" in report.param_grad_norms
