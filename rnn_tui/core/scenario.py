@@ -61,7 +61,7 @@ class TrainingSpec(_Strict):
     max_norm: float = Field(1.0, gt=0, le=1e6)
     steps: int = Field(1000, ge=1, le=10_000_000)
     eval_every: int = Field(50, ge=1, le=1_000_000)
-    eval_size: int = Field(500, ge=1, le=100_000)  # held-out examples per evaluation
+    eval_size: int = Field(256, ge=1, le=100_000)  # held-out examples per periodic evaluation
     probe_every: int = Field(50, ge=1, le=1_000_000)
     seed: int = Field(0, ge=0, le=2**31 - 1)
 

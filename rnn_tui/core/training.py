@@ -23,7 +23,7 @@ from rnn_tui.core.probes import gradient_through_time, parameter_grad_norms
 from rnn_tui.core.scenario import Scenario
 from rnn_tui.core.topologies import build_model
 
-PROBE_BATCH = 32  # held-out examples in the fixed gradient-through-time probe batch
+PROBE_BATCH = 16  # held-out examples in the fixed gradient-through-time probe batch
 
 
 @dataclass

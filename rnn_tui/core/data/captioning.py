@@ -50,7 +50,9 @@ class Params(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    n_train: int = Field(4000, ge=100, le=100_000)
+    # Many pictures: a linear map from pixels to the first state must learn each shape
+    # at every spot it may stray to, and with fewer it memorises instead.
+    n_train: int = Field(20_000, ge=100, le=100_000)
     n_test: int = Field(500, ge=20, le=10_000)
     n_colors: int = Field(4, ge=2, le=len(COLORS))  # the first n of red, green, blue, ...
     n_shapes: int = Field(4, ge=2, le=len(SHAPES))  # the first n of circle, square, ...
