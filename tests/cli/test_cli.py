@@ -8,13 +8,30 @@ from pathlib import Path
 
 import pytest
 
+from rnn_tui.cli import main
 from tests.core.fixtures import scenario_for
 
 ENV = {**os.environ, "COLUMNS": "120"}
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """As a user runs it: a new process."""
     return subprocess.run([sys.executable, "-m", "rnn_tui", *args], capture_output=True, text=True, env=ENV, cwd=cwd, timeout=300)
+
+
+@pytest.fixture
+def run_here(capsys):
+    """In this process (torch already loaded), for the many error cases; same exit codes."""
+
+    def call(*args: str) -> subprocess.CompletedProcess:
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:  # argparse's own errors
+            code = exit_.code
+        out = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out.out, out.err)
+
+    return call
 
 
 def test_list_shows_builtins():
@@ -73,14 +90,20 @@ BAD = [
 
 
 @pytest.mark.parametrize(("args", "words"), BAD, ids=[" ".join(a) for a, _ in BAD])
-def test_bad_arguments_exit_2_without_traceback(args, words):
-    result = run(*args)
+def test_bad_arguments_exit_2_without_traceback(run_here, args, words):
+    result = run_here(*args)
     assert result.returncode == 2
     assert words in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 
 
-def test_bad_weights_files(tmp_path):
+def test_bad_arguments_in_a_real_process():
+    result = run("train", "sine-waves", "--set", "model.hidden_size=0")
+    assert result.returncode == 2 and "model.hidden_size" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_weights_files(tmp_path, run_here):
+    run = run_here
     junk = tmp_path / "junk.safetensors"
     junk.write_bytes(b"this is not a weights file at all")
     result = run("train", "sine-waves", "--steps", "1", "--load", str(junk))
