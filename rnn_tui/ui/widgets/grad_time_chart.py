@@ -1,0 +1,68 @@
+"""GradThroughTimeChart: ‖dL/dh_t‖ for each t, earliest and latest probe overlaid."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from rnn_tui.ui.widgets.chart_base import SERIES_COLOURS, HistoryChart
+
+Probe = tuple[int, list[tuple[str, np.ndarray]]]
+
+
+class GradThroughTimeChart(HistoryChart):
+    """Gradient norm reaching each timestep, log10 scale, one curve per recurrent part.
+
+    Parts share one time axis laid end to end (encoder steps, then decoder steps, split
+    by a vertical line), the path the gradient travels backwards. The first probe after
+    a reset is kept as "earliest" ("o" markers) under the latest probe (a line), so
+    vanishing (a steep fall towards t=0) or exploding shows at a glance.
+    """
+
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(log_y=True, title="‖dL/dh_t‖", name=name, id=id, classes=classes)
+        self.earliest: Probe | None = None
+        self.latest: Probe | None = None
+
+    def set_probe(self, step: int, parts: Sequence[tuple[str, np.ndarray]]) -> None:
+        """A probe at training `step`: (part name, norms of shape (T,)) for each part."""
+        probe = (int(step), [(str(n), np.ravel(np.asarray(v, float))) for n, v in parts])
+        if self.earliest is None:
+            self.earliest = probe
+        self.latest = probe
+        self.mark_dirty()
+
+    def reset(self) -> None:
+        """Forget both probes (a new model)."""
+        self.earliest = self.latest = None
+        self.mark_dirty()
+
+    def _draw(self) -> None:
+        if self.latest is None:
+            return
+        earliest = self.earliest
+        show_earliest = earliest is not None and earliest[0] != self.latest[0]
+        for index, (_, norms) in enumerate(self.latest[1]):
+            colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+            x = self._offset(self.latest, index) + np.arange(norms.size)
+            self.line(x, norms, colour, None)
+            if show_earliest and index < len(earliest[1]):
+                early = earliest[1][index][1]
+                early_x = self._offset(earliest, index) + np.arange(early.size)
+                self.markers(early_x, early, "o", colour, None)
+        for index in range(1, len(self.latest[1])):
+            self.add_v_line(self._offset(self.latest, index) - 0.5, "grey50")
+        # Legend: line vs markers tell the probes apart, colours tell the parts apart.
+        self.add_legend("⠒⠒", "default", f"@{self.latest[0]}")
+        if show_earliest:
+            self.add_legend("o", "default", f"@{earliest[0]}")
+        if len(self.latest[1]) > 1:
+            for index, (name, _) in enumerate(self.latest[1]):
+                self.add_legend("█", SERIES_COLOURS[index % len(SERIES_COLOURS)], name)
+
+    @staticmethod
+    def _offset(probe: Probe, index: int) -> int:
+        return sum(norms.size for _, norms in probe[1][:index])

@@ -1,0 +1,64 @@
+"""MetricChart: the held-out metric over training steps, with the scenario's goal line."""
+
+from __future__ import annotations
+
+from rnn_tui.ui.widgets.chart_base import SERIES_COLOURS, HistoryChart
+from rnn_tui.ui.widgets.history import DEFAULT_MAX_POINTS, BoundedHistory
+
+BOUNDED_METRICS = ("accuracy", "exact_match")
+"""Metrics in [0, 1], drawn on a fixed 0..1 axis so progress is not exaggerated."""
+
+
+class MetricChart(HistoryChart):
+    """The metric at each evaluation (a line, "o" markers while they fit), and a dashed
+    goal line; accuracy and exact_match on a fixed 0..1 axis."""
+
+    def __init__(
+        self,
+        metric: str = "accuracy",
+        target: float | None = None,
+        *,
+        max_points: int = DEFAULT_MAX_POINTS,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(title=f"held-out {metric}", name=name, id=id, classes=classes)
+        self.metric = metric
+        self.target = target
+        self.values = BoundedHistory(max_points, reduce="mean")
+
+    def _configure(self) -> None:
+        self._apply_limits()
+        super()._configure()
+
+    def set_metric(self, metric: str, target: float | None) -> None:
+        """Change the metric's name and goal (None: no goal line)."""
+        self.metric, self.target = metric, target
+        self.chart_title = f"held-out {metric}"
+        if self.is_mounted:
+            self._apply_limits()
+        self.mark_dirty()
+
+    def _apply_limits(self) -> None:
+        if self.metric in BOUNDED_METRICS:
+            self.set_ylimits(0.0, 1.0)
+        else:
+            self.set_ylimits(0.0, None)
+
+    def add(self, step: int, value: float) -> None:
+        """Record the metric at `step`."""
+        self.values.append(step, value)
+        self.mark_dirty()
+
+    def reset(self) -> None:
+        """Forget all points (a new model)."""
+        self.values.clear()
+        self.mark_dirty()
+
+    def _draw(self) -> None:
+        x, y = self.values.x, self.values.y
+        if self.target is not None and len(x):
+            self.hline(self.target, (x[0], x[-1]), SERIES_COLOURS[4], f"goal {self.target:g}")
+        self.line(x, y, SERIES_COLOURS[2], None)
+        self.sparse_markers(x, y, "o", SERIES_COLOURS[2], None)

@@ -1,0 +1,94 @@
+"""Diverging colour scale and sign glyphs shared by the widgets that draw values."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from rich.color import Color as RichColor
+from rich.style import Style
+
+LEVELS_PER_SIDE = 8
+"""Quantisation steps for each sign; level 8 is zero, 0 is -1 and 16 is +1."""
+ZERO_LEVEL = LEVELS_PER_SIDE
+NAN_LEVEL = 2 * LEVELS_PER_SIDE + 1
+"""Level given to NaN/inf, so a diverged model shows as its own colour and glyph."""
+
+NEGATIVE_RGB = (33, 102, 172)  # ColorBrewer RdBu ends: readable for common colour blindness
+POSITIVE_RGB = (178, 24, 43)
+NEUTRAL_LIGHT = (247, 247, 247)
+# On a dark terminal a white zero glares and hides small activity; a dark grey keeps
+# zero quiet and lets active units stand out.
+NEUTRAL_DARK = (48, 48, 48)
+NAN_RGB = (230, 200, 0)
+
+POSITIVE_GLYPHS = "░▒▓█"
+NEGATIVE_GLYPHS = "·∘○●"
+NAN_GLYPH = "?"
+GLYPH_LEGEND = f"+ {POSITIVE_GLYPHS}  − {NEGATIVE_GLYPHS}  0 blank  NaN {NAN_GLYPH}"
+
+
+def quantize(values: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """Map values to integer levels 0..16 (value/scale clamped to [-1, 1]); NaN/inf -> 17."""
+    values = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(values)
+    scaled = np.clip(np.where(finite, values, 0.0) / scale, -1.0, 1.0)
+    levels = np.rint(scaled * LEVELS_PER_SIDE).astype(np.int16) + ZERO_LEVEL
+    levels[~finite] = NAN_LEVEL
+    return levels
+
+
+@lru_cache(maxsize=64)
+def level_rgb(level: int, dark: bool) -> tuple[int, int, int]:
+    """The colour of a level: blend from the neutral towards blue (negative) or red."""
+    if level == NAN_LEVEL:
+        return NAN_RGB
+    neutral = NEUTRAL_DARK if dark else NEUTRAL_LIGHT
+    weight = abs(level - ZERO_LEVEL) / LEVELS_PER_SIDE
+    end = POSITIVE_RGB if level > ZERO_LEVEL else NEGATIVE_RGB
+    if dark:
+        # Full-strength RdBu ends are dim on black; brighten them a little.
+        end = tuple(min(255, int(c * 1.25) + 20) for c in end)
+    return tuple(round(n + (e - n) * weight) for n, e in zip(neutral, end, strict=True))
+
+
+def level_glyph(level: int) -> str:
+    """A character that carries sign and magnitude without colour (NO_COLOR, 16 colours)."""
+    if level == NAN_LEVEL:
+        return NAN_GLYPH
+    offset = level - ZERO_LEVEL
+    if offset == 0:
+        return " "
+    # Levels 1-2, 3-4, 5-6, 7-8 map to the four glyphs of the sign's family.
+    index = (abs(offset) - 1) // 2
+    return (POSITIVE_GLYPHS if offset > 0 else NEGATIVE_GLYPHS)[index]
+
+
+@lru_cache(maxsize=1024)
+def half_block_style(top: int, bottom: int, dark: bool) -> Style:
+    """Style for "▀": the foreground paints the top unit, the background the bottom one."""
+    return Style(
+        color=RichColor.from_rgb(*level_rgb(top, dark)),
+        bgcolor=RichColor.from_rgb(*level_rgb(bottom, dark)),
+    )
+
+
+@lru_cache(maxsize=64)
+def cell_style(level: int, dark: bool) -> Style:
+    """Style for a full cell of one level (background colour)."""
+    return Style(bgcolor=RichColor.from_rgb(*level_rgb(level, dark)))
+
+
+def wants_glyphs(app: object) -> bool:
+    """True when colours cannot carry the values: NO_COLOR or a 16-colour terminal."""
+    if getattr(app, "no_color", False):
+        return True
+    console = getattr(app, "console", None)
+    system = getattr(console, "color_system", None)
+    return system in (None, "standard", "windows")
+
+
+def is_dark(app: object) -> bool:
+    """Whether the app's theme is dark (defaults to dark when unknown)."""
+    theme = getattr(app, "current_theme", None)
+    return bool(getattr(theme, "dark", True))

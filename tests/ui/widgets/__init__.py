@@ -1,0 +1,1 @@
+"""Tests for rnn_tui.ui.widgets."""

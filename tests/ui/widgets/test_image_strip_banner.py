@@ -1,0 +1,94 @@
+"""ImageView pixels, SequenceStrip cursor and scrolling, Banner levels."""
+
+import numpy as np
+import pytest
+
+from rnn_tui.ui.widgets import Banner, ImageView, SequenceStrip
+from rnn_tui.ui.widgets.image_view import to_rgb_uint8
+from rnn_tui.ui.widgets.sequence_strip import SPARK, cursor_offset, spark_chars
+
+
+@pytest.mark.asyncio
+async def test_image_two_pixels_per_cell(host):
+    image = np.zeros((16, 16, 3), np.uint8)
+    image[0, 0] = (255, 0, 0)
+    image[1, 0] = (0, 0, 255)
+    view = ImageView(image)
+    async with host(view).run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        assert (view.size.width, view.size.height) == (16, 8)
+        first = view.render_line(0)._segments[0]
+        assert first.text == "▀"
+        assert first.style.color.get_truecolor() == (255, 0, 0)
+        assert first.style.bgcolor.get_truecolor() == (0, 0, 255)
+        view.scale = 2
+        await pilot.pause()
+        assert (view.size.width, view.size.height) == (32, 16)
+
+
+def test_image_conversion():
+    assert to_rgb_uint8(np.ones((2, 2))).tolist() == [[[255] * 3] * 2] * 2
+    assert to_rgb_uint8(np.zeros((3, 2, 3), np.uint8)).shape == (3, 2, 3)
+    with pytest.raises(ValueError):
+        to_rgb_uint8(np.zeros((2, 2, 4)))
+
+
+def test_spark_chars_share_scale_and_flag_nan():
+    assert spark_chars(np.array([0.0, 1.0, np.nan]), 0.0, 1.0) == [SPARK[0], SPARK[-1], "?"]
+
+
+def test_cursor_offset_keeps_cursor_in_view():
+    starts, widths = list(range(0, 300, 3)), [3] * 100
+    assert cursor_offset(starts, widths, 0, 0, 30) == 0
+    offset = cursor_offset(starts, widths, 60, 0, 30)
+    assert offset <= starts[60] and starts[60] + 3 <= offset + 30
+    assert cursor_offset(starts, widths, 99, offset, 30) == 300 - 30
+
+
+@pytest.mark.asyncio
+async def test_tokens_aligned_with_cursor_reversed_and_mismatch_marked(host):
+    strip = SequenceStrip()
+    async with host(strip).run_test(size=(60, 5)) as pilot:
+        strip.set_rows([("target", ["le", "chat", "dort"]), ("pred", ["le", "chien", "dort"])])
+        strip.compare = (0, 1)
+        strip.cursor = 1
+        await pilot.pause()
+        top, bottom = strip.render_line(0), strip.render_line(1)
+        assert top.text.index("chat") == bottom.text.index("chien")  # columns aligned
+        assert [s.text.strip() for s in top if s.style and s.style.reverse] == ["chat"]
+        assert [s.text.strip() for s in bottom if s.style and s.style.underline] == ["chien"]
+
+
+@pytest.mark.asyncio
+async def test_long_sequence_scrolls_and_shows_value(host):
+    strip = SequenceStrip()
+    async with host(strip).run_test(size=(40, 5)) as pilot:
+        values = np.sin(np.arange(200) / 5)
+        strip.set_rows([("x", values)])
+        strip.cursor = 150
+        await pilot.pause()
+        line = strip.render_line(0)
+        assert [s.text for s in line if s.style and s.style.reverse] != []
+        assert line.text.rstrip().endswith(f"{values[150]:+.3f}")
+        strip.cursor = -1
+        await pilot.pause()
+        assert not [s for s in strip.render_line(0) if s.style and s.style.reverse]
+
+
+@pytest.mark.asyncio
+async def test_banner_levels_and_hiding(host):
+    banner = Banner()
+    async with host(banner).run_test(size=(60, 5)) as pilot:
+        assert banner.has_class("-empty") and not banner.display or banner.size.height == 0
+        banner.show("DIVERGED at step 12: loss is NaN", "error")
+        await pilot.pause()
+        assert banner.has_class("-error") and not banner.has_class("-empty")
+        assert banner.render().plain.startswith("✖ DIVERGED")
+        banner.show("Model reset: cell changed to GRU")
+        await pilot.pause()
+        assert not banner.has_class("-error") and banner.render().plain.startswith("Model")
+        banner.clear()
+        await pilot.pause()
+        assert banner.has_class("-empty")
+        with pytest.raises(ValueError):
+            banner.show("x", "fatal")
