@@ -66,6 +66,27 @@ def encode_series(dataset: Dataset, text: str) -> UserExample:
     return UserExample(example, [], parts)
 
 
+@torch.no_grad()
+def continue_series(model: torch.nn.Module, dataset: Dataset, user: UserExample, steps: int) -> list[float]:
+    """Predict ``steps`` values past the typed prefix, feeding each prediction back in.
+
+    Values are in the data's own units. Errors compound as the model reads its own
+    guesses, which is the point of showing it.
+    """
+    if not 1 <= steps <= 1000:
+        raise RnnTuiError(f"continue for 1 to 1000 steps, not {steps}.")
+    model.eval()
+    series = user.example.inputs
+    for _ in range(steps):
+        predicted = model.predict(Split(series, series))[:, -1:, :1]
+        series = torch.cat([series, predicted], dim=1)
+    model.train()
+    values = series[0, -steps:, 0].double() * dataset.scale + dataset.offset
+    if user.example.scales is not None:
+        values = values * float(user.example.scales[0]) + float(user.example.offsets[0])
+    return values.tolist()
+
+
 def test_example(dataset: Dataset, index: int) -> Split:
     """A held-out example (e.g. an image to caption), with a clear error when out of range."""
     if not 0 <= index < len(dataset.test):
