@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from rnn_tui.core.errors import RnnTuiError
 from rnn_tui.core import inference
+from rnn_tui.core.errors import RnnTuiError
 from rnn_tui.core.inference import continue_series, encode_series, encode_text, run_model
 from rnn_tui.core.scenario import load_scenario
 from rnn_tui.core.training import Trainer

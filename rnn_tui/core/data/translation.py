@@ -34,7 +34,7 @@ class Params(BaseModel):
     n_train: int = Field(6000, ge=100, le=200_000)
     n_test: int = Field(500, ge=50, le=20_000)
     # Longest English sentence in words; lengths are drawn uniformly from 3 to this.
-    seq_len: int = Field(12, ge=5, le=15)
+    seq_len: int = Field(10, ge=5, le=15)
     # Chance that a sentence says "never" (moved to just before the verb in Kelvan).
     never_rate: float = Field(0.2, ge=0.0, le=1.0)
 

@@ -7,7 +7,12 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from rnn_tui.core.data.base import Dataset, build_text_classification, build_translation, simple_tokenize
+from rnn_tui.core.data.base import (
+    Dataset,
+    build_text_classification,
+    build_translation,
+    simple_tokenize,
+)
 from rnn_tui.core.errors import ScenarioError
 
 TOPOLOGIES = ("seq2vec", "encoder-decoder")
