@@ -28,7 +28,7 @@ SUBJECTS = (
     "the acting", "the plot", "the story", "the script", "the dialogue", "the ending",
     "the music", "the soundtrack", "the cast", "the directing", "the camera work",
     "the pacing", "the humour", "the film", "the movie", "the lead actress", "the villain",
-    "the special effects", "the first half", "the second half", "the hero", "the score",
+    "the photography", "the first half", "the second half", "the hero", "the score",
 )  # fmt: skip
 
 # Copulas, as plain and negated forms; each negated form reads naturally with either

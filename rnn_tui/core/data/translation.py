@@ -64,7 +64,17 @@ def tokenize(text: str) -> list[str]:
 
 
 def translate(english: list[str]) -> list[str]:
-    """The Kelvan for a sentence of the grammar (KeyError on words outside it)."""
+    """The Kelvan for a sentence of the grammar, by its rules (the reference answer).
+
+    Raises ``ValueError`` for a sentence the grammar cannot produce.
+    """
+    try:
+        return _translate(english)
+    except (KeyError, ValueError, StopIteration, IndexError):
+        raise ValueError(f"not a sentence of the grammar: {' '.join(english)!r}") from None
+
+
+def _translate(english: list[str]) -> list[str]:
     subject, never, verb, obj, place = _parse(english)
     out = _noun_phrase(subject) + _noun_phrase(obj)
     if place:
@@ -89,7 +99,7 @@ def _noun_phrase(words: list[str]) -> list[str]:
     # English: determiner, adjectives, noun. Kelvan: noun, adjectives, determiner.
     if not words:
         return []
-    det, *adjectives, noun = words
+    det, *adjectives, noun = words  # ValueError if fewer than two words
     return (
         [lex.AGENTS.get(noun) or lex.PLACES[noun]]
         + [lex.ADJECTIVES[a] for a in adjectives]
