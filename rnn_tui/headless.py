@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -12,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from rnn_tui.core.errors import RnnTuiError, ScenarioError
-from rnn_tui.core.scenario import Scenario, builtin_scenarios, load_scenario
+from rnn_tui.core.scenario import Scenario, TrainingSpec, builtin_scenarios, load_scenario
+
+MAX_STEPS = next(m.le for m in TrainingSpec.model_fields["steps"].metadata if hasattr(m, "le"))
 
 
 def list_scenarios() -> int:
@@ -94,9 +97,19 @@ def make_trainer(args: argparse.Namespace):
     return trainer
 
 
+def check_steps(steps: int | None) -> None:
+    """--steps within the same bound as a scenario's training.steps."""
+    if steps is not None and steps > MAX_STEPS:
+        raise RnnTuiError(f"--steps {steps:,} is too many; at most {MAX_STEPS:,} (training.steps has the same limit).")
+
+
 def train(args: argparse.Namespace) -> int:
+    check_steps(args.steps)
     check_writable(args.json, "--json")
     check_writable(args.save, "--save")
+    save_target = Path(args.save).expanduser() if args.save else None
+    if save_target and save_target.exists() and not save_target.is_file():  # a device or pipe
+        raise RnnTuiError(f"--save {args.save}: is not a regular file; give a file name such as model.safetensors.")
     trainer = make_trainer(args)
     reports: list[dict[str, Any]] = []
     stop = threading.Event()
@@ -109,7 +122,8 @@ def train(args: argparse.Namespace) -> int:
             advance(report)
 
         try:
-            summary = trainer.run(stop, on_step, steps)
+            with out_of_memory_is_an_error(trainer):
+                summary = trainer.run(stop, on_step, steps)
         except KeyboardInterrupt:
             stop.set()
             summary = trainer.summary()
@@ -124,18 +138,34 @@ def train(args: argparse.Namespace) -> int:
 
 
 def trace(args: argparse.Namespace) -> int:
+    check_steps(args.steps)
     check_writable(args.json, "--json")
     trainer = make_trainer(args)
     test = trainer.dataset.test
     if args.sample >= len(test):
         raise RnnTuiError(f"--sample {args.sample} is out of range: the held-out set has {len(test)} examples (0 to {len(test) - 1}).")
     if args.steps:
-        trainer.run(steps=args.steps)
+        with out_of_memory_is_an_error(trainer):
+            trainer.run(steps=args.steps)
     from rnn_tui.core.trace import trace_example
 
     result = trace_example(trainer.model, trainer.dataset, test.select([args.sample]), trainer.scenario.name)
     _write_json(args.json, result.to_json())
     return 0
+
+
+@contextlib.contextmanager
+def out_of_memory_is_an_error(trainer):
+    """Running out of memory mid-run (past the trainer's own estimate) as a message, not a traceback."""
+    try:
+        yield
+    except (MemoryError, RuntimeError) as error:
+        if isinstance(error, RuntimeError) and "can't allocate memory" not in str(error):
+            raise
+        raise RnnTuiError(
+            f"ran out of memory at step {trainer.step}; lower training.batch_size, training.eval_size, "
+            "model.hidden_size or the sequence length (e.g. --set training.batch_size=16)."
+        ) from None
 
 
 def weights_meta(trainer) -> dict[str, str]:

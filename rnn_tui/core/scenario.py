@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +22,9 @@ METRICS_BY_TOPOLOGY = {
     "vec2seq": ("exact_match",),
     "encoder-decoder": ("exact_match",),
 }
+MAX_SCENARIO_BYTES = 1_000_000
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+MAX_SHOWN = 60  # characters of a bad value quoted in an error message
 HIGHER_IS_BETTER = {"accuracy": True, "exact_match": True, "rmse": False, "rmse_ratio": False}
 
 
@@ -179,6 +184,14 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 def _read_text(path: Path) -> str:
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            # A device or pipe (/dev/zero, a FIFO) would be read forever.
+            raise ScenarioError(f"{path}: is not a regular file; a scenario is a TOML text file.")
+        if path.is_file() and path.stat().st_size > MAX_SCENARIO_BYTES:
+            raise ScenarioError(
+                f"{path}: is {path.stat().st_size:,} bytes; a scenario file is small TOML text "
+                f"(at most {MAX_SCENARIO_BYTES:,} bytes; put data in a CSV or TSV file)."
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise ScenarioError(f"{path}: no such scenario file.") from None
@@ -187,7 +200,8 @@ def _read_text(path: Path) -> str:
     except OSError as error:
         raise ScenarioError(f"{path}: cannot be read ({error.strerror}).") from None
     try:
-        return data.decode("utf-8")
+        # utf-8-sig: a byte-order mark, as some editors write, is not an error.
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ScenarioError(f"{path}: is not a UTF-8 text file; a scenario is TOML text.") from None
 
@@ -197,7 +211,7 @@ def describe_errors(error: ValidationError, where: str, text: str | None, prefix
     problems = []
     for item in error.errors(include_url=False):
         loc = [*prefix, *(str(p) for p in item["loc"] if not str(p).startswith("function-"))]
-        key = ".".join(loc) or "(top level)"
+        key = ".".join(map(_key_text, loc)) or "(top level)"
         line = line_of_key(text, loc) if text else None
         at = f" (line {line})" if line else ""
         if item["type"] == "missing":
@@ -207,13 +221,29 @@ def describe_errors(error: ValidationError, where: str, text: str | None, prefix
             problems.append(f"{key}{at} is not a known key")
             continue
         value = item.get("input")
-        shown = repr(value) if not isinstance(value, dict) else "a table"
+        shown = _shown(value)
         message = item["msg"].removeprefix("Value error, ")
-        if loc:
+        if isinstance(value, float) and not math.isfinite(value):
+            # "nan: should be less than or equal to 10" would puzzle; say what is wrong.
+            problems.append(f"{key}{at} = {shown}: must be a finite number ({_allowed(item, message)})")
+        elif loc:
             problems.append(f"{key}{at} = {shown}: {_allowed(item, message)}")
         else:
             problems.append(f"{message}{at}")
     return f"{where}: " + "; ".join(problems) + "."
+
+
+def _key_text(key: str) -> str:
+    """A key as written in TOML: bare when it can be, else quoted (so a newline stays visible)."""
+    return key if _BARE_KEY.fullmatch(key) else _shown(key)
+
+
+def _shown(value: Any) -> str:
+    """A bad value as the message shows it: a table by name, anything long cut short."""
+    if isinstance(value, dict):
+        return "a table"
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN else f"{text[:MAX_SHOWN]}... ({len(text):,} characters)"
 
 
 def _allowed(item: dict, message: str) -> str:

@@ -8,6 +8,7 @@ numpy/Python values only, so a UI (in this process or another) can draw them.
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -18,12 +19,15 @@ import torch
 
 from rnn_tui.core.data.base import Dataset, Split
 from rnn_tui.core.data.loading import build_dataset
+from rnn_tui.core.errors import ScenarioError
 from rnn_tui.core.metrics import compute_metric
 from rnn_tui.core.probes import gradient_through_time, parameter_grad_norms
 from rnn_tui.core.scenario import Scenario
 from rnn_tui.core.topologies import build_model
 
 PROBE_BATCH = 16  # held-out examples in the fixed gradient-through-time probe batch
+MEMORY_SHARE = 0.5  # of this machine's memory that one training step or evaluation may need
+GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 
 
 @dataclass
@@ -71,6 +75,7 @@ class Trainer:
         self.scenario = scenario
         settings = scenario.training
         self.dataset = dataset if dataset is not None else build_dataset(scenario)
+        check_memory(scenario, self.dataset)
         torch.manual_seed(settings.seed)
         self.model = build_model(scenario.topology, scenario.model, self.dataset)
         self.parameters = list(self.model.named_parameters())
@@ -200,6 +205,51 @@ class Trainer:
             seconds=time.perf_counter() - self._started,
             baselines=dict(self.dataset.baselines),
         )
+
+
+def activation_bytes(scenario: Scenario, dataset: Dataset) -> tuple[int, int]:
+    """Rough bytes of activations for one training step and for one periodic evaluation.
+
+    Per example and timestep, every layer keeps its gates and states (and, in training,
+    their gradients); the embedding and the per-step output head add their widths.
+    """
+    spec, settings = scenario.model, scenario.training
+    steps = recurrent_steps(dataset)
+    embedding = spec.embedding_size if "tokens" in (dataset.input_kind, dataset.output_kind) else 0
+    per_step = spec.num_layers * (GATES[spec.cell] + 2) * spec.hidden_size + embedding + dataset.output_size
+    batch = min(settings.batch_size, len(dataset.train))
+    evaluated = min(settings.eval_size, len(dataset.test))
+    return 4 * batch * steps * per_step * 2, 4 * evaluated * steps * per_step
+
+
+def recurrent_steps(dataset: Dataset) -> int:
+    """Timesteps the recurrent parts run per example: the input's, plus a decoder's."""
+    steps = int(dataset.train.inputs.shape[1]) if dataset.input_kind in ("tokens", "series") else 0
+    if dataset.output_kind == "tokens":
+        steps += int(dataset.train.targets.shape[1])
+    return steps
+
+
+def check_memory(scenario: Scenario, dataset: Dataset) -> None:
+    """Refuse settings whose activations cannot fit in memory, before torch fails mid-step."""
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not knowable here (e.g. Windows): do not guess
+        return
+    train, evaluation = activation_bytes(scenario, dataset)
+    if max(train, evaluation) <= MEMORY_SHARE * memory:
+        return
+    spec, settings = scenario.model, scenario.training
+    where = str(scenario.path) if scenario.path else f"scenario {scenario.name!r}"
+    gb = 1024**3
+    worst = "a training step" if train >= evaluation else "an evaluation"
+    raise ScenarioError(
+        f"{where}: these settings need about {max(train, evaluation) / gb:,.0f} GB of memory for {worst} "
+        f"(training.batch_size = {settings.batch_size}, training.eval_size = {settings.eval_size}, "
+        f"model.hidden_size = {spec.hidden_size}, model.num_layers = {spec.num_layers}, "
+        f"{recurrent_steps(dataset):,} recurrent steps per example) and this machine has {memory / gb:.0f} GB; "
+        "lower the batch or evaluation size, the hidden size or the sequence length."
+    )
 
 
 def make_optimizer(model: torch.nn.Module, scenario: Scenario) -> torch.optim.Optimizer:

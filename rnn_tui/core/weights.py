@@ -21,6 +21,9 @@ def save_weights(model: torch.nn.Module, path: str | Path, meta: dict[str, str])
     path = Path(path).expanduser()
     if path.is_dir():
         raise WeightsError(f"{path}: is a directory; give a file name such as {path / 'model.safetensors'}.")
+    if path.exists() and not path.is_file():
+        # The rename that makes saving atomic would replace a device or pipe (/dev/null!).
+        raise WeightsError(f"{path}: is not a regular file; weights are saved to a file such as model.safetensors.")
     state = {k: v.detach().contiguous().clone() for k, v in model.state_dict().items()}
     metadata = {"format": FORMAT, **{k: str(v) for k, v in meta.items()}}
     try:
@@ -29,18 +32,48 @@ def save_weights(model: torch.nn.Module, path: str | Path, meta: dict[str, str])
         os.close(fd)
         try:
             save_file(state, tmp, metadata=metadata)
+            _flush_to_disk(tmp)  # else a power cut soon after the rename may leave an empty file
+            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else _new_file_mode())
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+        _flush_to_disk(path.parent)
     except OSError as error:
         raise WeightsError(f"{path}: cannot write weights there ({error.strerror}).") from None
     return path
 
 
+def _flush_to_disk(path: str | Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return  # e.g. a folder that cannot be opened on this platform: best effort
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _new_file_mode() -> int:
+    """What open() would give a new file (mkstemp's files are private, 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def read_metadata(path: str | Path) -> dict[str, str]:
     """The metadata header of a weights file, checked to be ours."""
     path = Path(path).expanduser()
+    not_ours = WeightsError(
+        f"{path}: is not an rnn-tui weights file (a .safetensors file written by `rnn-tui train --save`)."
+    )
+    if path.is_dir():
+        raise WeightsError(f"{path}: is a directory; give a weights file (.safetensors) written by `rnn-tui train --save`.")
+    if path.exists() and not path.is_file():
+        raise not_ours
     try:
         with open(path, "rb") as handle:
             size = int.from_bytes(handle.read(8), "little")
@@ -50,12 +83,15 @@ def read_metadata(path: str | Path) -> dict[str, str]:
     except FileNotFoundError:
         raise WeightsError(f"{path}: no such weights file.") from None
     except (OSError, ValueError, UnicodeDecodeError):
-        raise WeightsError(
-            f"{path}: is not an rnn-tui weights file (a .safetensors file written by `rnn-tui train --save`)."
-        ) from None
+        raise not_ours from None
+    if not isinstance(header, dict):  # JSON, but not a safetensors header
+        raise not_ours
     meta = header.get("__metadata__") or {}
+    if not isinstance(meta, dict):
+        raise not_ours
     if meta.get("format") != FORMAT:
-        raise WeightsError(f"{path}: is a safetensors file but not one written by rnn-tui (format {meta.get('format')!r}).")
+        found = f"format {meta['format']!r}" if "format" in meta else "no format tag"
+        raise WeightsError(f"{path}: is a safetensors file but not one written by rnn-tui ({found}; expected {FORMAT!r}).")
     return meta
 
 
@@ -85,5 +121,8 @@ def load_weights(model: torch.nn.Module, path: str | Path) -> dict[str, str]:
             f"{path}: these weights were saved from another model shape ({saved}): {'; '.join(details)}. "
             "Load them with the same scenario, cell, hidden size and layers they were trained with."
         )
+    odd = [k for k in expected if not state[k].is_floating_point()]
+    if odd:
+        raise WeightsError(f"{path}: {odd[0]} holds {state[odd[0]].dtype} values; weights are floating-point numbers.")
     model.load_state_dict(state)
     return meta

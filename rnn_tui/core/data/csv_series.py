@@ -11,6 +11,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from rnn_tui.core.data.base import Dataset, build_series
+from rnn_tui.core.data.loading import check_timesteps, read_data_file
 from rnn_tui.core.data.series_windows import anchor_windows, chronological_split, next_step_windows
 from rnn_tui.core.errors import ScenarioError
 from rnn_tui.core.metrics import persistence_rmse
@@ -32,22 +33,21 @@ class Params(BaseModel):
 
 def read_columns(path: Path, where: str) -> dict[str, list[str]]:
     """Header -> column of raw strings; one clear error for each way a file can be wrong."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(f"{where}: no such file ({path}).") from None
-    except OSError as error:
-        raise ScenarioError(f"{where}: cannot be read ({error.strerror}).") from None
+    raw = read_data_file(path, where)
     if b"\0" in raw[:4096]:
         raise ScenarioError(f"{where}: is a binary file, not CSV text.")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ScenarioError(f"{where}: is not UTF-8 text; save it as UTF-8 CSV.") from None
-    rows = [row for row in csv.reader(text.splitlines()) if row]
+    rows = _parse(text, where)
     if not rows:
         raise ScenarioError(f"{where}: is empty; expected a header row and numeric rows.")
     header = [h.strip() for h in rows[0]]
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:  # two columns of one name would be silently interleaved
+        names = ", ".join(map(repr, repeated))
+        raise ScenarioError(f"{where}: the header names {names} more than once; column names must differ.")
     if len(rows) > MAX_ROWS:
         raise ScenarioError(f"{where}: has {len(rows) - 1} rows; at most {MAX_ROWS} are allowed.")
     columns: dict[str, list[str]] = {h: [] for h in header}
@@ -59,6 +59,14 @@ def read_columns(path: Path, where: str) -> dict[str, list[str]]:
         for name, cell in zip(header, row, strict=True):
             columns[name].append(cell.strip())
     return columns
+
+
+def _parse(text: str, where: str) -> list[list[str]]:
+    reader = csv.reader(text.splitlines())
+    try:
+        return [row for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as error:  # e.g. a field longer than csv's limit, a stray NUL
+        raise ScenarioError(f"{where}: line {reader.line_num} is not valid CSV ({error}).") from None
 
 
 def numeric(column: list[str], name: str, where: str) -> np.ndarray:
@@ -112,6 +120,9 @@ def load(path: Path, params: Params, topology: str, where: str) -> Dataset:
             f"and train_fraction = {params.train_fraction} at least {needed} are needed (shorten seq_len)."
         )
     train, test = chronological_split(values, params.train_fraction, params.seq_len)
+    windows = len(range(0, len(train) - params.seq_len, params.stride))
+    windows += len(range(0, len(test) - params.seq_len, params.seq_len))
+    check_timesteps(windows, params.seq_len, where, "raise data.params.stride or lower seq_len")
     train_x, train_y = next_step_windows(train, params.seq_len, params.stride)
     test_x, test_y = next_step_windows(test, params.seq_len, params.seq_len)
     train_anchor = test_anchor = None

@@ -14,6 +14,9 @@ from rnn_tui.core.scenario import Scenario, describe_errors
 from rnn_tui.core.toml_lines import line_of_key
 
 FILE_LOADERS = {".csv": "rnn_tui.core.data.csv_series", ".tsv": "rnn_tui.core.data.tsv_text"}
+# Sequences x timesteps in one dataset. At this size a generator takes ~5 s and ~1 GB
+# here; far beyond it (sine allows 200,000 x 10,000) memory runs out before an error.
+MAX_TIMESTEPS = 10_000_000
 
 
 def build_dataset(scenario: Scenario) -> Dataset:
@@ -49,8 +52,40 @@ def build_dataset(scenario: Scenario) -> Dataset:
     except ValidationError as error:
         raise ScenarioError(describe_errors(error, where, text, ("data", "params"))) from None
     if spec.generator is not None:
-        return module.generate(params, scenario.training.seed)
+        return _generate(module, params, scenario.training.seed, f"{where}{_line(text, ['data', 'params'])}")
     return module.load(path, params, scenario.topology, where=f"{where}: data.file = {spec.file!r}")
+
+
+def _generate(module, params, seed: int, where: str) -> Dataset:
+    n_train, n_test, seq_len = (getattr(params, key, None) for key in ("n_train", "n_test", "seq_len"))
+    if n_train is not None and seq_len is not None:
+        check_timesteps(n_train + (n_test or 0), seq_len, where, "lower data.params.n_train, n_test or seq_len")
+    try:
+        return module.generate(params, seed)
+    except ValueError as error:  # a generator's word that these params cannot work together
+        raise ScenarioError(f"{where}: data.params cannot be used together: {error}.") from None
+
+
+def check_timesteps(sequences: int, seq_len: int, where: str, advice: str) -> None:
+    """Refuse a dataset too big to hold, before building it."""
+    if sequences * seq_len > MAX_TIMESTEPS:
+        raise ScenarioError(
+            f"{where}: {sequences:,} sequences of {seq_len:,} steps is {sequences * seq_len:,} timesteps; "
+            f"at most {MAX_TIMESTEPS:,} are allowed in one dataset ({advice})."
+        )
+
+
+def read_data_file(path: Path, where: str) -> bytes:
+    """The bytes of a data file; a directory, device or pipe is an error, not a hang."""
+    try:
+        if path.exists() and not path.is_file():
+            kind = "a directory" if path.is_dir() else "not a regular file"
+            raise ScenarioError(f"{where}: is {kind}; give a data file ({path}).")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(f"{where}: no such file ({path}).") from None
+    except OSError as error:
+        raise ScenarioError(f"{where}: cannot be read ({error.strerror}).") from None
 
 
 def _scenario_text(scenario: Scenario) -> str | None:

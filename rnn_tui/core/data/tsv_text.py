@@ -13,6 +13,7 @@ from rnn_tui.core.data.base import (
     build_translation,
     simple_tokenize,
 )
+from rnn_tui.core.data.loading import check_timesteps, read_data_file
 from rnn_tui.core.errors import ScenarioError
 
 TOPOLOGIES = ("seq2vec", "encoder-decoder")
@@ -28,12 +29,7 @@ class Params(BaseModel):
 
 
 def read_pairs(path: Path, params: Params, where: str) -> list[tuple[list[str], str]]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(f"{where}: no such file ({path}).") from None
-    except OSError as error:
-        raise ScenarioError(f"{where}: cannot be read ({error.strerror}).") from None
+    raw = read_data_file(path, where)
     if b"\0" in raw[:4096]:
         raise ScenarioError(f"{where}: is a binary file, not tab-separated text.")
     try:
@@ -64,6 +60,8 @@ def read_pairs(path: Path, params: Params, where: str) -> list[tuple[list[str], 
 
 def load(path: Path, params: Params, topology: str, where: str) -> Dataset:
     pairs = read_pairs(path, params, where)
+    longest = max(max(len(words), len(simple_tokenize(target))) for words, target in pairs)
+    check_timesteps(len(pairs), longest, where, "use fewer or shorter lines; data.params.max_words caps their length")
     order = np.random.default_rng(params.seed).permutation(len(pairs))
     n_test = max(1, int(len(pairs) * params.test_fraction))
     test = [pairs[i] for i in order[:n_test]]

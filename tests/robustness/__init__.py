@@ -1,0 +1,1 @@
+"""Robustness: bad inputs, fuzzing, atomic saves."""
