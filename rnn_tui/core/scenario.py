@@ -53,7 +53,7 @@ class ModelSpec(_Strict):
     embedding_size: int = Field(32, ge=1, le=1024)  # token inputs and outputs
     # weight_hh starts orthogonal times this: < 1 shrinks, > 1 grows signals through time.
     recurrent_init_scale: float = Field(1.0, gt=0, le=10)
-    forget_bias: float = Field(1.0, ge=-10, le=10)  # LSTM forget-gate bias at init
+    forget_bias: float = Field(1.0, ge=-10, le=10)  # LSTM forget-gate / GRU update-gate bias at init
     reverse_source: bool = False  # encoder-decoder: read the source backwards
 
 

@@ -51,7 +51,7 @@ def make_recurrent(spec: ModelSpec, input_size: int) -> nn.RNNBase:
 
 @torch.no_grad()
 def init_recurrent(module: nn.RNNBase, scale: float, forget_bias: float) -> None:
-    """Orthogonal recurrent weights per gate, times ``scale``; LSTM forget bias set.
+    """Orthogonal recurrent weights per gate, times ``scale``; the keep-gate bias set.
 
     An orthogonal matrix keeps a signal's norm through time, so ``scale`` alone decides
     whether the linear part of the recurrence shrinks (< 1) or grows (> 1) it.
@@ -62,7 +62,9 @@ def init_recurrent(module: nn.RNNBase, scale: float, forget_bias: float) -> None
         for block in weight_hh.split(hidden, dim=0):
             nn.init.orthogonal_(block)
             block.mul_(scale)
-        if module.mode == "LSTM" and module.bias:
+        # The gate that keeps the old state is the second block in both cells: LSTM's
+        # forget gate f, and GRU's update gate z (h_t = (1 - z) n + z h_{t-1}).
+        if module.mode in ("LSTM", "GRU") and module.bias:
             getattr(module, f"bias_ih_l{k}")[hidden : 2 * hidden].fill_(forget_bias)
             getattr(module, f"bias_hh_l{k}")[hidden : 2 * hidden].zero_()
 
