@@ -32,7 +32,7 @@ class Params(BaseModel):
 
     n_train: int = Field(4000, ge=100, le=100_000)
     n_test: int = Field(500, ge=20, le=10_000)
-    seq_len: int = Field(60, ge=2, le=1000)  # tokens per sequence: the symbol, then distractors
+    seq_len: int = Field(100, ge=2, le=1000)  # tokens per sequence: the symbol, then distractors
     n_symbols: int = Field(4, ge=2, le=len(SYMBOLS))  # classes: the first n letters
     n_distractors: int = Field(8, ge=1, le=len(DISTRACTORS))  # the first n digits
 
