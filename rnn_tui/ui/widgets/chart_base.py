@@ -6,9 +6,11 @@ from contextlib import ExitStack
 
 import numpy as np
 from rich.markup import escape
+from textual import events
 from textual.app import ComposeResult, RenderResult
 from textual.containers import Grid
 from textual.css.query import NoMatches
+from textual.geometry import Size
 from textual_hires_canvas import Canvas, TextAlign
 from textual_plot import HiResMode, PlotWidget
 from textual_plot.plot_widget import Legend
@@ -52,6 +54,7 @@ class HistoryChart(PlotWidget, can_focus=False):
         self.chart_title = title
         self._legend: list[tuple[str, str, str]] = []  # (glyph, colour, label)
         self._dirty = True
+        self._resized_to = Size(0, 0)
         self._x_ticks_formatter = SpacedTicks()
 
     def compose(self) -> ComposeResult:
@@ -73,9 +76,14 @@ class HistoryChart(PlotWidget, can_focus=False):
         # and resets the axis limits, so configure once the mount handlers are done.
         self.call_later(self._configure)
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         # Thinning and marker spacing depend on the width: a chart drawn while hidden
         # (zero size, e.g. in a tab not yet shown) must draw again once it has a size.
+        # Textual also sends Resize when a hidden widget is shown at its old size: a full
+        # redraw then (tens of ms per chart) would only slow down switching panels.
+        if event.size == self._resized_to:
+            return
+        self._resized_to = event.size
         self._dirty = True
         self.call_after_refresh(self.redraw)
 

@@ -92,11 +92,14 @@ class VectorBars(Widget):
 
     def set_rows(self, rows: Sequence[BarRow | tuple]) -> None:
         """Replace the vectors: BarRow or (label, values[, kind]) tuples, drawn top to bottom."""
+        count = len(self._rows)
         self._rows = [row if isinstance(row, BarRow) else BarRow(*row) for row in rows]
         self._rows = [
             BarRow(r.label, np.ravel(np.asarray(r.values, float)), r.kind) for r in self._rows
         ]
-        self.refresh(layout=True)
+        # A layout pass reflows the whole screen (~tens of ms); the height changes only
+        # with the number of rows, and the timestep view calls this on every key press.
+        self.refresh(layout=len(self._rows) != count)
 
     @property
     def rows(self) -> list[BarRow]:

@@ -1,0 +1,106 @@
+"""Command palette entries built from the current state: scenarios, topologies, cells, files, and every key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from rnn_tui.core.scenario import TOPOLOGIES
+
+Command = tuple[str, str, Callable[[], object]]
+
+
+def main_commands(screen) -> list[Command]:
+    """Every command the palette offers on the main screen."""
+    from rnn_tui.ui.screens import files
+    from rnn_tui.ui.screens.main import MainScreen
+
+    commands: list[Command] = []
+    current = screen.scenario
+    for name, scenario in screen.catalog.items():
+        if name != current.name:
+            commands.append(
+                (
+                    f"Scenario: {name}",
+                    f"{scenario.topology} · {scenario.summary}",
+                    partial(screen.open_scenario, name),
+                )
+            )
+    commands.append(
+        (
+            "Scenario: open a file…",
+            "a scenario .toml file of your own",
+            partial(screen.ask_scenario_path),
+        )
+    )
+    for topology in TOPOLOGIES:
+        first = next((n for n, s in screen.catalog.items() if s.topology == topology), None)
+        if first and topology != current.topology:
+            commands.append(
+                (f"Topology: {topology}", f"opens {first}", partial(screen.open_scenario, first))
+            )
+    for cell, label in (("rnn", "vanilla RNN"), ("lstm", "LSTM"), ("gru", "GRU")):
+        if cell != current.model.cell:
+            commands.append(
+                (
+                    f"Cell: {label}",
+                    "builds a new model with this cell",
+                    partial(screen.request_changes, {"model.cell": cell}),
+                )
+            )
+    commands += [
+        (
+            "Save weights…",
+            "the current weights as a .safetensors file",
+            partial(files.save_weights, screen),
+        ),
+        (
+            "Load weights…",
+            "weights saved earlier for this scenario and model",
+            partial(files.load_weights, screen),
+        ),
+        (
+            "Export trace…",
+            "the Timestep panel's trace as JSON",
+            partial(files.export_trace, screen),
+        ),
+        ("Save screenshot…", "an SVG of the screen", partial(files.save_screenshot, screen)),
+        (
+            "Compare cells",
+            "train vanilla RNN, LSTM and GRU side by side",
+            partial(screen.show_panel, "compare"),
+        ),
+    ]
+    for binding in MainScreen.BINDINGS:
+        key = screen.app.get_key_display(binding)
+        commands.append(
+            (
+                f"{binding.description} ({key})",
+                f"key {key}",
+                partial(screen.run_action, binding.action),
+            )
+        )
+    return commands
+
+
+class RnnTuiCommands(Provider):
+    """The app's commands; on other screens (help, dialogs) it offers nothing."""
+
+    def _commands(self) -> list[Command]:
+        from rnn_tui.ui.screens.main import MainScreen
+
+        screen = self.screen
+        return main_commands(screen) if isinstance(screen, MainScreen) else []
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

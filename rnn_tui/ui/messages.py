@@ -1,0 +1,65 @@
+"""Messages the panels and workers send up to the main screen (data goes down as attributes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.message import Message
+
+
+@dataclass
+class ChangesRequested(Message):
+    """The user asked for scenario changes, e.g. {"model.hidden_size": 128}."""
+
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ScenarioRequested(Message):
+    """The user picked another scenario: a built-in name or a path to a .toml file."""
+
+    name_or_path: str
+
+
+@dataclass
+class MirrorBuilt(Message):
+    """The UI's copy of the model (``mirror.Mirror``) is ready, or could not be built."""
+
+    mirror: Any | None
+    error: str | None = None
+    generation: int = 0
+
+
+@dataclass
+class TraceReady(Message):
+    """A trace of one sample under the weights of training step ``step``."""
+
+    trace: Any
+    sample: int
+    step: int | None
+    source: str = "held-out"  # "held-out" or "typed" (the Try it panel's input)
+    image: Any = None  # the picture, for captioning
+
+
+@dataclass
+class TryItRequested(Message):
+    """Run the model on what the user typed or picked in the Try it panel."""
+
+    text: str
+    image_index: int | None = None
+
+
+@dataclass
+class TryItAnswered(Message):
+    """The model's answer to the typed input (a ``mirror.TryResult``), or an error sentence."""
+
+    result: Any
+    step: int | None
+
+
+@dataclass
+class CompareRequested(Message):
+    """Train rnn, lstm and gru side by side for ``steps`` steps each."""
+
+    steps: int

@@ -1,0 +1,165 @@
+"""Compare panel: vanilla RNN, LSTM and GRU trained on the same data and seed, curves overlaid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Static
+
+from rnn_tui.core.scenario import Scenario
+from rnn_tui.ui.compare_process import CELLS, compare_main
+from rnn_tui.ui.messages import CompareRequested
+from rnn_tui.ui.training_process import TrainingProcess
+from rnn_tui.ui.widgets import CompareChart
+
+CELL_NAMES = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
+SMOOTHING = 0.9  # exponential moving average of the training loss, so three curves stay legible
+DEFAULT_STEPS = 300
+
+
+class ComparePanel(Vertical):
+    """Steps field (enter starts), a loss chart and a gradient-through-time chart, a results line."""
+
+    def __init__(self, scenario: Scenario, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.scenario = scenario
+        self.process = TrainingProcess(compare_main)
+        self.steps = min(scenario.training.steps, DEFAULT_STEPS)
+        self.progress: dict[str, int] = {}
+        self.results: dict[str, str] = {}
+        self.smoothed: dict[str, float] = {}
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("Compare: vanilla RNN vs LSTM vs GRU", classes="panel-title")
+        with Horizontal(classes="field-row"):
+            yield Label("steps per cell", classes="field-label")
+            yield Input(str(self.steps), compact=True, id="compare-steps", restrict=r"[0-9]*")
+            yield Static("  enter starts (pauses main training)", id="compare-hint")
+        yield Static("", id="compare-status")
+        yield Static(
+            "Training loss (smoothed) over steps; the gradient reaching each timestep t at the "
+            "latest probe (log scale): a curve falling towards t=1 is a vanishing gradient.",
+            id="compare-note",
+        )
+        with Horizontal(id="compare-charts"):
+            yield CompareChart("loss", id="compare-loss")
+            yield CompareChart("‖dL/dh_t‖ by t", log_y=True, id="compare-grad")
+
+    def set_scenario(self, scenario: Scenario) -> None:
+        self.stop()
+        self.scenario = scenario
+        self._clear()
+
+    BINDINGS = [Binding("escape", "stop_compare", "stop comparing", show=False)]
+
+    def on_unmount(self) -> None:
+        self.stop()
+
+    def action_stop_compare(self) -> None:
+        if self.running:
+            self.stop()
+            self._status(Text("Stopped. " + self._progress_text().plain))
+        self.screen.set_focus(None)
+
+    def focus_default(self) -> None:
+        self.query_one("#compare-steps", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if not text.isdigit() or not 1 <= int(text) <= 100_000:
+            self._status(
+                Text("✖ steps per cell must be a whole number from 1 to 100000", style="bold")
+            )
+            return
+        self.post_message(CompareRequested(int(text)))
+
+    # -- running --------------------------------------------------------------------
+    def start(self, steps: int) -> None:
+        self.stop()
+        self._clear()
+        self.steps = steps
+        self.running = True
+        self.process.start(self.scenario, steps)
+        self._status(self._progress_text())
+
+    def stop(self) -> None:
+        self.process.stop()
+        self.running = False
+
+    def _clear(self) -> None:
+        self.progress, self.results, self.smoothed = {}, {}, {}
+        for chart in self.query(CompareChart):
+            chart.reset()
+        self._status(
+            Text(
+                f"Trains each cell for the chosen steps on {self.scenario.name}, "
+                f"seed {self.scenario.training.seed}, same data; one at a time."
+            )
+        )
+
+    def frame(self) -> None:
+        """Called on the screen's frame timer: take reports, redraw if anything changed."""
+        if not self.running:
+            return
+        events = self.process.drain()
+        for event in events:
+            self._on_event(event)
+        if events:
+            self._status(self._progress_text())
+        for chart in self.query(CompareChart):
+            chart.redraw()
+
+    def _on_event(self, event: tuple) -> None:
+        kind = event[0]
+        if kind == "steps":
+            self._on_steps(event[1], event[2])
+        elif kind == "done":
+            _, cell, final, diverged = event
+            metric = self.scenario.goal.metric
+            self.results[cell] = (
+                f"diverged ({diverged})" if diverged else f"{metric} {final['metric']:.3g}"
+            )
+        elif kind in ("finished", "error"):
+            self.running = False
+            if kind == "error":
+                self.results["error"] = event[1].splitlines()[-1]
+            self.process.stop()
+
+    def _on_steps(self, cell: str, records: list[dict[str, Any]]) -> None:
+        loss_chart = self.query_one("#compare-loss", CompareChart)
+        name = CELL_NAMES[cell]
+        for record in records:
+            self.progress[cell] = record["step"]
+            if record["diverged"] or not np.isfinite(record["loss"]):
+                continue
+            previous = self.smoothed.get(cell, record["loss"])
+            self.smoothed[cell] = SMOOTHING * previous + (1 - SMOOTHING) * record["loss"]
+            loss_chart.add_point(name, record["step"], self.smoothed[cell])
+            if record["probe"]:
+                norms = np.concatenate([parts[0] for parts in record["probe"].values()])
+                grad = self.query_one("#compare-grad", CompareChart)
+                grad.set_series(name, np.arange(1, norms.size + 1), norms)
+
+    def _progress_text(self) -> Text:
+        text = Text()
+        for cell in CELLS:
+            name = CELL_NAMES[cell]
+            if cell in self.results:
+                text.append(f"{name}: {self.results[cell]}  ")
+            elif cell in self.progress:
+                text.append(f"{name}: step {self.progress[cell]}/{self.steps}  ", style="bold")
+            else:
+                text.append(f"{name}: waiting  ")
+        if "error" in self.results:
+            text.append("✖ " + self.results["error"])
+        return text
+
+    def _status(self, text: Text) -> None:
+        self.query_one("#compare-status", Static).update(text)

@@ -1,0 +1,53 @@
+"""Status line: step, steps/s, loss, metric, learning rate and clipping, readable without colour."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from rnn_tui.ui.panels.text_line import TextLine
+from rnn_tui.ui.session import Session
+
+STATE_GLYPH = {
+    "loading": "… loading",
+    "ready": "■ ready",
+    "running": "▶ training",
+    "paused": "‖ paused",
+    "stepped": "‖ paused",
+    "budget": "■ budget done",
+    "diverged": "✖ diverged",
+    "error": "✖ error",
+}
+
+
+def status_text(session: Session, clip_fraction: float | None = None) -> Text:
+    """One line; each item starts with a word, so NO_COLOR loses nothing."""
+    scenario = session.scenario
+    training, goal = scenario.training, scenario.goal
+    state = "running" if session.running else session.why
+    text = Text()
+    text.append(STATE_GLYPH.get(state, state), style="bold")
+    text.append(f"  step {session.step}")
+    rate = session.steps_per_second
+    if session.running and rate is not None:
+        text.append(f"  {rate:.1f} steps/s")
+    if session.latest is not None:
+        text.append(f"  loss {session.latest['loss']:.4g}")
+    if session.last_eval is not None:
+        value = session.last_eval[1]["metric"]
+        sign = "≥" if goal.higher_is_better else "≤"
+        reached = " ✓" if goal.reached(value) else ""
+        text.append(f"  {goal.metric} {value:.3g} (goal {sign}{goal.target:g}{reached})")
+    text.append(f"  lr {training.learning_rate:.3g}")
+    if training.clip:
+        share = f", {clip_fraction:.0%} clipped" if clip_fraction else ""
+        text.append(f"  clip ≤{training.max_norm:g}{share}")
+    else:
+        text.append("  clip off", style="bold")
+    return text
+
+
+class StatusLine(TextLine):
+    """The line under the panels; the main screen updates it on the frame timer."""
+
+    def show(self, session: Session, clip_fraction: float | None = None) -> None:
+        self.set(status_text(session, clip_fraction))

@@ -1,0 +1,141 @@
+"""Save and load weights, export a trace, save a screenshot: each asks for a path, then reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rnn_tui.core.errors import RnnTuiError
+from rnn_tui.ui.screens.prompt import PromptScreen
+
+if TYPE_CHECKING:
+    from rnn_tui.ui.screens.main import MainScreen
+
+
+def _ask(screen: MainScreen, question: str, default: str, then) -> None:
+    def answered(path: str | None) -> None:
+        if path:
+            then(path)
+
+    screen.app.push_screen(PromptScreen(question, default), answered)
+
+
+def _stem(screen: MainScreen) -> str:
+    s = screen.scenario
+    return f"{s.name}-{s.model.cell}-step{screen.session.step}"
+
+
+def _needs_model(screen: MainScreen) -> bool:
+    if screen.mirror is None or not screen.session.ready:
+        screen.notify("The model is still loading; try again in a moment.", severity="warning")
+        return False
+    return True
+
+
+def save_weights(screen: MainScreen) -> None:
+    if _needs_model(screen):
+        _ask(
+            screen,
+            "Save the current weights (safetensors) to:",
+            f"{_stem(screen)}.safetensors",
+            lambda path: _save(screen, path),
+        )
+
+
+def _save(screen: MainScreen, path: str) -> None:
+    session, mirror = screen.session, screen.mirror
+    try:
+        with mirror.lock:
+            if session.weights is not None and mirror.version != session.weights_version:
+                mirror.load_state(session.weights[1], session.weights[0], session.weights_version)
+            written = mirror.save(path, session.step)
+    except RnnTuiError as error:
+        screen.notify(str(error), title="Not saved", severity="error")
+        return
+    session.mark_saved()
+    screen.notify(f"Saved the weights of step {session.step} to {written}", title="Saved")
+
+
+def load_weights(screen: MainScreen) -> None:
+    if _needs_model(screen):
+        _ask(
+            screen,
+            "Load weights (a .safetensors file saved by rnn-tui) from:",
+            f"{_stem(screen)}.safetensors",
+            lambda path: screen.confirm_discard(
+                "Loading weights replaces the model's.", lambda: _load(screen, path)
+            ),
+        )
+
+
+def _load(screen: MainScreen, path: str) -> None:
+    session, mirror = screen.session, screen.mirror
+    session.pause()
+    try:
+        with mirror.lock:
+            meta = mirror.load_file(path)
+            state = mirror.state()
+            mirror.version = None  # the trainer sends these weights back; trace them then
+    except RnnTuiError as error:
+        screen.notify(str(error), title="Not loaded", severity="error")
+        return
+    session.load_weights(state)
+    screen.trace_stale = True
+    trained = meta.get("step", "?")
+    screen.notify(
+        f"Loaded {path} (trained {trained} steps on {meta.get('scenario', '?')}).", title="Loaded"
+    )
+
+
+def export_trace(screen: MainScreen) -> None:
+    trace = screen.panel_widget("timestep").trace if screen.panel_widget("timestep") else None
+    if trace is None:
+        screen.notify("No trace yet: the model is still loading.", severity="warning")
+        return
+    _ask(
+        screen,
+        "Export the shown trace (JSON) to:",
+        f"{_stem(screen)}-trace.json",
+        lambda path: _export(screen, trace, path),
+    )
+
+
+def _export(screen: MainScreen, trace, path: str) -> None:
+    target = Path(path).expanduser()
+    try:
+        target.write_text(json.dumps(trace.to_json()), encoding="utf-8")
+    except OSError as error:
+        screen.notify(
+            f"{target}: cannot write there ({error.strerror}).",
+            title="Not exported",
+            severity="error",
+        )
+        return
+    screen.notify(f"Exported the trace to {target}", title="Exported")
+
+
+def save_screenshot(screen: MainScreen) -> None:
+    _ask(
+        screen,
+        "Save an SVG screenshot to:",
+        f"rnn-tui-{screen.scenario.name}.svg",
+        lambda path: _screenshot(screen, path),
+    )
+
+
+def _screenshot(screen: MainScreen, path: str) -> None:
+    target = Path(path).expanduser()
+    if target.is_dir():
+        target = target / f"rnn-tui-{screen.scenario.name}.svg"
+
+    def take() -> None:
+        try:
+            written = screen.app.save_screenshot(target.name, str(target.parent))
+        except OSError as error:
+            screen.notify(f"{target}: cannot write there ({error.strerror}).", severity="error")
+            return
+        screen.notify(f"Saved a screenshot to {written}", title="Screenshot")
+
+    # After the prompt has gone, so the picture shows the app, not the dialog.
+    screen.set_timer(0.2, take)

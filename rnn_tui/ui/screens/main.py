@@ -1,0 +1,353 @@
+"""The main screen: the panels, the keys, and the frame timer that turns training reports into pixels.
+
+The first paint shows the frame (title, tabs, setup, status, keys) before the panels'
+modules are even imported (numpy, charts), and torch loads after that: the app opens fast.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Static, Tab, Tabs
+
+from rnn_tui.core.scenario import Scenario
+from rnn_tui.ui.panels.status import StatusLine
+from rnn_tui.ui.panels.text_line import TextLine
+from rnn_tui.ui.screens.model_link import ModelLink
+from rnn_tui.ui.screens.settings_flow import SettingsFlow
+from rnn_tui.ui.session import Session
+
+PANELS = (
+    ("setup", "Setup"),
+    ("timestep", "Timestep"),
+    ("training", "Training"),
+    ("try", "Try it"),
+    ("compare", "Compare"),
+)
+FRAME_SECONDS = 0.1  # reports are taken and the status redrawn 10 times a second
+CHART_SECONDS = 0.4  # while training a chart redraws 2.5 times a second: each costs tens of ms
+STARTUP_DELAY = 0.05  # after the panels are up, before spawning the trainer and importing torch
+LR_FACTOR = 2.0
+MOVE = Binding.Group("t", compact=True)
+LR = Binding.Group("lr", compact=True)
+CELLS = ("rnn", "lstm", "gru")
+
+
+class MainScreen(ModelLink, SettingsFlow, Screen):
+    """Setup, timestep, training, try-it and compare panels; a status line; every key."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    AUTO_FOCUS = ""  # no auto focus: keys act on the app until the user enters a field
+    BINDINGS = [
+        Binding("space", "toggle_training", "train"),
+        Binding("n", "step", "step"),
+        Binding("r", "reset", "reset"),
+        Binding("left", "move(-1)", "previous timestep", group=MOVE),
+        Binding("right", "move(1)", "next timestep", group=MOVE),
+        Binding("home", "jump(False)", "first timestep", show=False),
+        Binding("end", "jump(True)", "last timestep", show=False),
+        Binding("c", "cycle_cell", "cell"),
+        Binding("g", "toggle_clipping", "clip"),
+        Binding("left_square_bracket", "learning_rate(False)", "learning rate ÷2", group=LR),
+        Binding("right_square_bracket", "learning_rate(True)", "learning rate ×2", group=LR),
+        # Not in the footer (it would overflow 80 columns); the tab row says "tab ⇄ panel".
+        Binding("tab", "next_panel", "next panel", show=False, priority=True),
+        Binding("shift+tab", "previous_panel", "previous panel", show=False, priority=True),
+        Binding("s", "next_sample", "next held-out sample", show=False),
+        Binding("l", "cycle_layer", "next layer (stacked RNNs)", show=False),
+        Binding("question_mark", "help", "help"),
+        Binding("escape", "leave_field", "leave a field", show=False),
+        Binding("q", "quit", "quit"),
+    ]
+
+    def __init__(
+        self, scenario: Scenario, catalog: dict[str, Scenario], startup_error: str | None = None
+    ) -> None:
+        super().__init__()
+        self.session = Session(scenario)
+        self.catalog = catalog
+        self.panel = "timestep"
+        self._parts: dict[str, Any] = {}
+        self._pending_banner = (startup_error, "error") if startup_error else None
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.session.scenario
+
+    # -- layout ---------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield TextLine(self.title_text(), id="title-bar")
+        with Horizontal(id="tab-row"):
+            tabs = Tabs(
+                *(Tab(label, id=f"tab-{name}") for name, label in PANELS),
+                active="tab-timestep",
+                id="panel-tabs",
+            )
+            tabs.can_focus = False
+            yield tabs
+            yield Static("tab ⇄ panel", id="tab-hint")
+        with Horizontal(id="body"), Container(id="panels"):
+            yield Static("Loading…", id="panels-loading")
+        yield StatusLine(id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.set_interval(FRAME_SECONDS, self.frame)
+        self.call_after_refresh(self._mount_panels)
+
+    async def _mount_panels(self) -> None:
+        from rnn_tui.ui.panels.compare import ComparePanel
+        from rnn_tui.ui.panels.setup import SetupPanel
+        from rnn_tui.ui.panels.timestep import TimestepPanel
+        from rnn_tui.ui.panels.training import TrainingPanel
+        from rnn_tui.ui.panels.try_it import TryItPanel
+        from rnn_tui.ui.widgets import Banner
+
+        banner = Banner(id="banner")
+        await self.mount(banner, before="#tab-row")
+        parts = [
+            TimestepPanel(id="timestep", classes="panel -shown"),
+            TrainingPanel(self.scenario, id="training", classes="panel"),
+            TryItPanel(id="try", classes="panel"),
+            ComparePanel(self.scenario, id="compare", classes="panel"),
+        ]
+        setup = SetupPanel(self.scenario, self.catalog, id="setup")
+        await self.query_one("#body").mount(setup, before="#panels")
+        await self.query_one("#panels").mount_all(parts)
+        # Kept by name: a query walks the DOM, and the frame timer asks 10 times a second.
+        self._parts.update({part.id: part for part in [*parts, banner, setup]})
+        await self.query_one("#panels-loading").remove()
+        if self._pending_banner:
+            self.show_banner(*self._pending_banner)
+        # Importing torch (in the mirror's worker thread) holds the GIL for long stretches:
+        # start it once the screen is complete.
+        self.set_timer(STARTUP_DELAY, self._start_engine)
+
+    def _start_engine(self) -> None:
+        self.session.start()
+        self.build_mirror()
+
+    def on_unmount(self) -> None:
+        self.session.close()
+
+    # -- parts ----------------------------------------------------------------------
+    def panel_widget(self, name: str) -> Any:
+        """The panel with this id ("timestep", "training", "try", "compare", "banner"); None until mounted."""
+        return self._parts.get(name)
+
+    def panel_call(self, name: str, method: str, *args: Any) -> None:
+        panel = self.panel_widget(name)
+        if panel is not None:
+            getattr(panel, method)(*args)
+
+    @property
+    def status_line(self) -> StatusLine:
+        if "status" not in self._parts:
+            self._parts["status"] = self.query_one(StatusLine)
+        return self._parts["status"]
+
+    @property
+    def banner(self) -> Any:
+        return self.panel_widget("banner")
+
+    def show_banner(self, text: str, level: str = "info") -> None:
+        if self.banner is None:
+            self._pending_banner = (text, level)
+        else:
+            self.banner.show(text, level)
+
+    def title_text(self) -> str:
+        s = self.scenario
+        m = s.model
+        cell = {"rnn": f"vanilla RNN ({m.nonlinearity})", "lstm": "LSTM", "gru": "GRU"}[m.cell]
+        # Most useful first: on a narrow terminal the scenario's long title is what gets cut.
+        return f" rnn-tui · {s.name} · {s.topology} · {cell} {m.hidden_size}×{m.num_layers} · {s.title}"
+
+    # -- the frame: reports in, pixels out ----------------------------------------------
+    def frame(self) -> None:
+        """Take every waiting report, then redraw what is shown (never once per step)."""
+        session = self.session
+        training = self.panel_widget("training")
+        for event in session.poll():
+            kind = event[0]
+            if kind == "steps" and training is not None:
+                training.add_reports(event[1])
+            elif kind == "ready":
+                self.refresh_bindings()
+                self.trace_stale = True
+            elif kind == "weights":
+                self.trace_stale = True
+            elif kind == "state":
+                self._on_state(event[3])
+            elif kind == "error":
+                self._on_error(event[1])
+        if self.trace_stale and session.weights is not None:
+            self.request_trace()
+        with self.app.batch_update():
+            # One chart per frame, each at most every CHART_SECONDS while training.
+            if training is not None and self.panel == "training":
+                training.redraw(limit=1, min_interval=CHART_SECONDS if session.running else 0.0)
+            clipped = training.grad_norm.clip_fraction if training is not None else None
+            self.status_line.show(session, clipped)
+            self.panel_call("compare", "frame")
+
+    def _on_state(self, why: str) -> None:
+        session = self.session
+        if why == "diverged":
+            self.show_banner(
+                f"DIVERGED at step {session.diverged_step}: {session.diverged}. "
+                "Turn clipping on (g), lower the learning rate ([) or reset (r).",
+                "error",
+            )
+        elif why == "budget":
+            self.notify(
+                f"Trained to step {session.step}, the scenario's budget; space trains "
+                f"{session.budget} more.",
+                title="Budget reached",
+            )
+        elif why == "running" and self.banner is not None and self.banner.level == "error":
+            self.banner.clear()
+        self.refresh_bindings()
+
+    def _on_error(self, message: str) -> None:
+        session = self.session
+        if session.awaiting_ready and session.previous is not None:
+            previous = session.revert()
+            if previous is not None:
+                self.scenario_changed(previous, note="")
+                self.show_banner(
+                    f"Not applied, went back to the previous settings: {message}", "error"
+                )
+                self.panel_call("setup", "show_message", message)
+                return
+        self.show_banner(message, "error")
+        self.refresh_bindings()
+
+    # -- actions (the keys) -------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("toggle_training", "step") and not self.session.ready:
+            return None  # shown dimmed while loading
+        return True
+
+    def action_toggle_training(self) -> None:
+        session = self.session
+        if session.running:
+            session.pause()
+            return
+        compare = self.panel_widget("compare")
+        if compare is not None and compare.running:
+            # Two trainings at once would halve both on 2 cores.
+            self.notify(
+                "A comparison is running (Compare panel); training resumes when it is done "
+                "or stopped (escape there).",
+                severity="warning",
+            )
+            return
+        problem = session.run()
+        if problem:
+            self.notify(problem, severity="warning")
+        elif self.banner is not None and self.banner.level == "info":
+            self.banner.clear()
+
+    def action_step(self) -> None:
+        problem = self.session.step_once()
+        if problem:
+            self.notify(problem, severity="warning")
+
+    def action_reset(self) -> None:
+        def reset() -> None:
+            self.session.reset()
+            self.scenario_changed(
+                self.scenario, note="Model reset: new initial weights (same seed)."
+            )
+
+        self.confirm_discard("Reset builds fresh weights.", reset)
+
+    def action_move(self, delta: int) -> None:
+        self.panel_call("timestep", "move", delta)
+
+    def action_jump(self, end: bool) -> None:
+        self.panel_call("timestep", "jump", end)
+
+    def action_next_sample(self) -> None:
+        if self.mirror is None:
+            return
+        if self.typed is None:
+            self.sample = (self.sample + 1) % self.mirror.test_size
+        self.typed = None
+        self.trace_stale = True
+
+    def action_cycle_layer(self) -> None:
+        self.panel_call("timestep", "cycle_layer")
+
+    def action_cycle_cell(self) -> None:
+        cell = CELLS[(CELLS.index(self.scenario.model.cell) + 1) % len(CELLS)]
+        self.request_changes({"model.cell": cell})
+
+    def action_toggle_clipping(self) -> None:
+        self.request_changes({"training.clip": not self.scenario.training.clip})
+        training = self.scenario.training
+        self.notify(
+            f"Gradient clipping {'on' if training.clip else 'off'} (max norm {training.max_norm:g})"
+        )
+
+    def action_learning_rate(self, up: bool) -> None:
+        value = self.scenario.training.learning_rate
+        value = value * LR_FACTOR if up else value / LR_FACTOR
+        self.request_changes({"training.learning_rate": float(f"{value:.3g}")})
+
+    def action_next_panel(self) -> None:
+        self.show_panel(self._panel_after(+1))
+
+    def action_previous_panel(self) -> None:
+        self.show_panel(self._panel_after(-1))
+
+    def _panel_after(self, delta: int) -> str:
+        names = [name for name, _ in PANELS]
+        return names[(names.index(self.panel) + delta) % len(names)]
+
+    def show_panel(self, name: str) -> None:
+        """Show a panel; on a wide screen Setup is the sidebar, so "showing" it focuses it."""
+        self.panel = name
+        self.query_one(Tabs).active = f"tab-{name}"
+        self.set_class(name == "setup", "-setup-active")
+        if name == "setup":
+            if self.panel_widget("setup") is not None:
+                self.query_one("#setup-topology").focus()
+            return
+        for key in ("timestep", "training", "try", "compare"):
+            if key in self._parts:
+                self._parts[key].set_class(key == name, "-shown")
+        self.set_focus(None)
+        if name == "try":
+            self.panel_call("try", "focus_input")
+        elif name == "compare":
+            self.panel_call("compare", "focus_default")
+        elif name == "timestep":
+            self.trace_stale = True
+        self.frame()
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        event.stop()
+        name = event.tab.id.removeprefix("tab-") if event.tab and event.tab.id else self.panel
+        if name != self.panel:
+            self.show_panel(name)
+
+    def action_leave_field(self) -> None:
+        self.set_focus(None)
+
+    def action_help(self) -> None:
+        from rnn_tui.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.scenario, type(self).BINDINGS))
+
+    def action_quit(self) -> None:
+        self.confirm_discard("Quitting ends the session.", self.app.exit)
+
+    def on_compare_requested(self, message: Any) -> None:
+        self.session.pause()
+        self.panel_call("compare", "start", message.steps)

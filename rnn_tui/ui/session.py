@@ -1,0 +1,212 @@
+"""What the app knows about training, apart from drawing: the scenario, the training process, the latest reports.
+
+No textual import: the screens read this state and draw it; tests can drive it directly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import Any
+
+from rnn_tui.core.scenario import Scenario
+from rnn_tui.ui.training_process import TrainingProcess
+
+RATE_WINDOW_SECONDS = 3.0  # steps/s is measured over the last few seconds of reports
+
+
+class Session:
+    """One scenario being trained in the training process; ``poll()`` turns reports into state."""
+
+    def __init__(self, scenario: Scenario, process: TrainingProcess | None = None) -> None:
+        self.scenario = scenario
+        self.process = process or TrainingProcess()
+        self.ready = False  # a Trainer exists in the training process
+        self.awaiting_ready = True  # reports of a replaced trainer are dropped until "ready"
+        self.previous: Scenario | None = None  # to go back to if the new one cannot be built
+        self.error: str | None = None
+        self.running = False
+        self.why = "loading"  # what the training process last said: running, paused, budget...
+        self.step = 0
+        self.diverged: str | None = None
+        self.diverged_step: int | None = None
+        self.latest: dict[str, Any] | None = None  # the newest step report
+        self.last_eval: tuple[int, dict[str, Any]] | None = None
+        self.weights: tuple[int, dict[str, Any]] | None = (
+            None  # newest (step, weights), for the mirror
+        )
+        self.weights_version = 0  # counts weights received, so the mirror knows when it is behind
+        self.kept_step = 0  # step of the last reset, save or load: training after it is at risk
+        self._rate: deque[tuple[float, int]] = deque()
+
+    # -- lifecycle -------------------------------------------------------------------
+    def start(self) -> None:
+        self.process.start(self.scenario)
+
+    def close(self) -> None:
+        self.process.stop()
+        self.running = False
+
+    # -- state read by the screens ----------------------------------------------------
+    @property
+    def unsaved_steps(self) -> int:
+        """Steps trained since the model was created, saved or loaded (lost on reset)."""
+        return max(self.step - self.kept_step, 0)
+
+    @property
+    def steps_per_second(self) -> float | None:
+        if len(self._rate) < 2:
+            return None
+        (t0, s0), (t1, s1) = self._rate[0], self._rate[-1]
+        return (s1 - s0) / (t1 - t0) if t1 > t0 else None
+
+    @property
+    def budget(self) -> int:
+        return self.scenario.training.steps
+
+    def next_run_steps(self) -> int:
+        """Steps to the next multiple of the scenario's budget (a full budget at one)."""
+        budget = self.budget
+        return budget * (self.step // budget + 1) - self.step
+
+    # -- commands ---------------------------------------------------------------------
+    def run(self) -> str | None:
+        """Start training; a sentence saying why not, if it cannot."""
+        if not self.ready:
+            return self.not_ready_reason()
+        if self.running:
+            return None
+        self.running = True  # optimistic: the process confirms with a "state" report
+        self._rate.clear()
+        self.process.send("run", self.next_run_steps())
+        return None
+
+    def pause(self) -> None:
+        if self.running:
+            self.process.send("pause")
+
+    def step_once(self) -> str | None:
+        if not self.ready:
+            return self.not_ready_reason()
+        if self.running:
+            return "training is running; pause it (space) to take single steps"
+        self.process.send("step")
+        return None
+
+    def not_ready_reason(self) -> str:
+        if self.error and not self.awaiting_ready:
+            return f"training is unavailable: {self.error}"
+        return "the model is still loading; training starts once it is ready"
+
+    def apply(self, scenario: Scenario, effect: str) -> None:
+        """Switch to ``scenario``; ``effect`` (see fields.EFFECTS) says what must be rebuilt."""
+        old, self.scenario = self.scenario, scenario
+        if effect == "live":
+            training = scenario.training
+            if training.learning_rate != old.training.learning_rate:
+                self.process.send("set_lr", training.learning_rate)
+            if (training.clip, training.max_norm) != (old.training.clip, old.training.max_norm):
+                self.process.send("set_clip", training.clip, training.max_norm)
+        elif effect == "settings":
+            self.process.send("settings", scenario)
+        else:
+            self.reset(previous=old)
+
+    def reset(self, previous: Scenario | None = None) -> None:
+        """A fresh model (and data, if it changed) in the training process."""
+        self.previous = previous or self.scenario
+        self.ready = False
+        self.awaiting_ready = True
+        self.running = False
+        self.why = "loading"
+        self.error = None
+        self.diverged = self.diverged_step = None
+        self.latest = self.last_eval = self.weights = None
+        self.step = self.kept_step = 0
+        self._rate.clear()
+        if not self.process.alive:
+            self.process.start(self.scenario)
+        else:
+            self.process.send("reset", self.scenario)
+
+    def revert(self) -> Scenario | None:
+        """Go back to the scenario before a change that could not be built; None if none."""
+        previous = self.previous
+        if previous is None or previous is self.scenario:
+            return None
+        self.scenario = previous
+        self.reset()
+        return previous
+
+    def load_weights(self, state: dict[str, Any]) -> None:
+        """Weights from a file (already checked by the mirror) into the trainer."""
+        self.process.send("load", state)
+        self.kept_step = self.step
+        self.diverged = self.diverged_step = None
+
+    def mark_saved(self) -> None:
+        self.kept_step = self.step
+
+    # -- reports ------------------------------------------------------------------------
+    def poll(self) -> list[tuple]:
+        """Apply every waiting report to this state; returns the ones that count."""
+        events = []
+        for event in self.process.drain():
+            kind = event[0]
+            if kind == "error":
+                self._on_error(event[1])
+                events.append(event)
+                continue
+            if kind == "ready":
+                self._on_ready(event)
+            elif self.awaiting_ready:
+                continue  # from a trainer that was replaced
+            elif kind == "steps":
+                self._on_steps(event[1])
+            elif kind == "weights":
+                self.weights = (event[1], event[2])
+                self.weights_version += 1
+            elif kind == "state":
+                self._on_state(event)
+            events.append(event)
+        if not self.process.alive and self.ready and not self.error:
+            self._on_error("the training process stopped unexpectedly; press r to restart it")
+            events.append(("error", self.error))
+        return events
+
+    def _on_ready(self, event: tuple) -> None:
+        _, step, state, _info = event
+        self.ready, self.awaiting_ready, self.error = True, False, None
+        self.previous = None
+        self.step = self.kept_step = step
+        self.weights = (step, state)
+        self.weights_version += 1
+        self.why = "ready"
+
+    def _on_error(self, message: str) -> None:
+        self.error = message
+        self.running = False
+        if self.awaiting_ready:
+            self.why = "error"
+        self.ready = self.ready and not self.awaiting_ready
+
+    def _on_steps(self, reports: list[dict[str, Any]]) -> None:
+        for report in reports:
+            self.step = report["step"]
+            if report["diverged"]:
+                self.diverged, self.diverged_step = report["diverged"], report["step"]
+            else:
+                self.latest = report
+                if self.diverged and math.isfinite(report["loss"]):
+                    self.diverged = self.diverged_step = None
+            if report["eval"] is not None:
+                self.last_eval = (report["step"], report["eval"])
+            self._rate.append((report["seconds"], report["step"]))
+        while len(self._rate) > 2 and self._rate[-1][0] - self._rate[0][0] > RATE_WINDOW_SECONDS:
+            self._rate.popleft()
+
+    def _on_state(self, event: tuple) -> None:
+        _, running, step, why = event
+        self.running, self.step, self.why = running, step, why
+        if running:
+            self._rate.clear()
