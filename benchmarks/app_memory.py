@@ -28,7 +28,15 @@ import os
 import time
 from typing import Any
 
-from app_throughput import FrameLog, app_on, parse_size, rss_mb, wait_ready, wait_until
+from app_throughput import (
+    FrameLog,
+    app_on,
+    machine_line,
+    parse_size,
+    rss_mb,
+    wait_ready,
+    wait_until,
+)
 
 from rnn_tui.core.scenario import load_scenario
 
@@ -145,9 +153,7 @@ def report(
         growths.append(growth)
         print(f"{name:<18}{base[index]:>11.1f} MB{last[index]:>13.1f} MB{growth:>+7.1f} MB")
     print("chart history points at the end: " + ", ".join(f"{k} {v}" for k, v in points.items()))
-    print(
-        f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
-    )
+    print(machine_line())
     worst = max(growths)
     print(
         f"largest growth {worst:+.1f} MB {'meets' if worst < TARGET_MB else 'MISSES'} the target < {TARGET_MB:g} MB"

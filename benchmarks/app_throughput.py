@@ -15,9 +15,12 @@ training process uses), app first on even rounds, headless first on odd ones, sa
 scenario, cell and seed. Steps/s come from the trainers' own clocks over exactly
 ``--steps`` steps (the app's from the ``seconds`` of its step reports), so both count the
 same evaluations and probes. Each round gives a ratio app/headless; the median is what to
-read. The CPU column is CPU seconds per step of the headless trainer over that of the
+read. The CPU ratio is CPU seconds per step of the headless trainer over that of the
 app's training process: near 1.0 means the work per step is the same and any wall-clock
-loss is the two processes (UI and trainer) competing for the machine's cores.
+loss is the two processes (UI and trainer) competing for the machine's cores. The cores
+each side got are printed too: on a busy machine Linux shares CPU between sessions
+(autogroups), and the app's two processes share one session's part, so the UI's use
+comes out of the trainer's; on an idle 2-core machine each would have a core.
 
 Target: >= 0.85x the headless trainer (issue 4; issue 5 asks >= 0.8x).
 
@@ -144,6 +147,18 @@ def rss_mb(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def machine_line() -> str:
+    """Cores, load average and CPU pressure: how much the machine's other work got in the way."""
+    line = f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    try:
+        with open("/proc/pressure/cpu") as pressure:
+            some = dict(item.split("=") for item in pressure.readline().split()[1:])
+        line += f", CPU pressure {float(some['avg60']):.0f}% (share of the last minute a runnable task waited)"
+    except (OSError, KeyError, ValueError):
+        pass
+    return line
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -281,13 +296,18 @@ def report(
         f"{median(seg.frames_per_second for seg, _, _ in rows):>10.1f}"
         f"{median(seg.chart_redraws_per_second for seg, _, _ in rows):>16.1f}"
     )
+    app_trainer = median(seg.rate * seg.cpu_per_step for seg, _, _ in rows)
+    app_ui = median(seg.ui_cores for seg, _, _ in rows)
+    headless_cores = median(head * cpu for _, head, cpu in rows)
+    print(
+        f"CPU the machine gave: app's trainer {app_trainer:.2f} + UI {app_ui:.2f} cores, "
+        f"headless trainer {headless_cores:.2f} cores"
+    )
     if not args.no_encode and frames.count:
         print(
             f"(frames encoded as terminal bytes: {frames.bytes / frames.count / 1024:.1f} KB a frame on average)"
         )
-    print(
-        f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
-    )
+    print(machine_line())
     verdict = "meets" if ratio >= TARGET else "MISSES"
     print(f"ratio {ratio:.2f} {verdict} the target >= {TARGET} (issue 5 asks >= 0.8)")
 

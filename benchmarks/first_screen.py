@@ -38,6 +38,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app_throughput import machine_line
+
 TARGET_SECONDS = 1.0
 TARGET_FLOOR_RATIO = 3.0
 ESCAPES = re.compile(
@@ -274,9 +276,7 @@ def report(
         f"processes left running a second after the app exited: {leftovers}; "
         f"runs that did not exit within 10 s of q: {len(runs) - len(exits)}"
     )
-    print(
-        f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
-    )
+    print(machine_line())
     ok_time, ok_ratio = first < TARGET_SECONDS, first / floor < TARGET_FLOOR_RATIO
     print(
         f"first screen {first:.2f} s {'meets' if ok_time else 'MISSES'} < {TARGET_SECONDS:g} s; "

@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextvars
-import os
 import queue
 import random
 import threading
@@ -38,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app_throughput import FrameLog, app_on, parse_size, wait_ready, wait_until
+from app_throughput import FrameLog, app_on, machine_line, parse_size, wait_ready, wait_until
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 
@@ -304,9 +303,7 @@ def report(
         f"training was running at {len(presses) - not_training}/{len(presses)} presses; reached step {steps}; "
         f"{frames.count} frames composed"
     )
-    print(
-        f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
-    )
+    print(machine_line())
     p95 = percentile([1000 * p.latency for p in timed], 0.95)
     verdict = "meets" if p95 < TARGET_P95_MS and len(timed) >= 50 else "MISSES"
     print(

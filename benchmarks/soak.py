@@ -49,7 +49,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app_throughput import FrameLog, app_on, parse_size, rss_mb, wait_ready, wait_until
+from app_throughput import (
+    FrameLog,
+    app_on,
+    machine_line,
+    parse_size,
+    rss_mb,
+    wait_ready,
+    wait_until,
+)
 from key_latency import KeyProbe, Press, percentile
 
 from rnn_tui.core.scenario import load_scenario
@@ -170,6 +178,25 @@ def hang_report(app: Any, backlog: int, seconds: float) -> str:
             s in name for s in ("Screen(", "MainScreen", "HelpScreen")
         ):
             lines.append(f"    {name[:60]}: {' -> '.join(await_chain(task.get_coro())[-6:])}")
+    for task in tasks:
+        chain = await_chain(task.get_coro())
+        if any("markdown" in step.lower() or "await_update" in step for step in chain):
+            lines.append(f"    markdown task {task.get_name()[:40]}: {' -> '.join(chain[-6:])}")
+    executor = getattr(asyncio.get_running_loop(), "_default_executor", None)
+    if executor is not None:  # thread workers and Markdown's parser share this pool
+        lines.append(
+            f"    default executor: {len(executor._threads)} threads, {executor._work_queue.qsize()} jobs waiting"
+        )
+    frames = sys._current_frames()
+    for thread in threading.enumerate():
+        frame = frames.get(thread.ident)
+        where = []
+        while frame is not None and len(where) < 40:
+            where.append(
+                f"{Path(frame.f_code.co_filename).name}:{frame.f_lineno} {frame.f_code.co_name}"
+            )
+            frame = frame.f_back
+        lines.append(f"    thread {thread.name}: {' <- '.join(where[:4])}")
     for screen in app.screen_stack:
         unmounted = [
             w for w in screen.walk_children(with_self=True) if not w._mounted_event.is_set()
@@ -513,9 +540,7 @@ class Soak:
             f"exit: {len(left)} {list(left.values())[:2]}"
             + (f"; all gone {gone:.2f} s after q" if gone else "")
         )
-        print(
-            f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
-        )
+        print(machine_line())
         checks = {
             "no exception": not problems.exceptions and not tracebacks,
             "no hang": not problems.hangs,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 
@@ -69,9 +70,13 @@ def bar(screen: MainScreen, label: str) -> np.ndarray:
 
 
 async def test_space_trains_and_pauses_then_quit_stops_the_process():
+    gc.unfreeze()
     app = RnnTuiApp("sine-waves")
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await wait_ready(pilot)
+        # The long-lived heap (torch, data, widgets) is frozen out of full collections,
+        # which took 160-180 ms each and were the slowest key presses.
+        assert gc.get_freeze_count() > 50_000
         process = screen.session.process._process
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.session.step >= 20, 60, "20 training steps")
@@ -227,8 +232,9 @@ async def test_bad_input_gets_a_message_and_the_app_stays():
 async def test_unknown_scenario_on_the_command_line_opens_a_builtin_with_a_message():
     app = RnnTuiApp("no-such-scenario")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await wait_for(pilot, lambda: len(app.screen_stack) > 1, 10, "the main screen")
         screen = main_screen(app)
+        await wait_for(pilot, lambda: screen.banner is not None, 10, "the panels")
         assert screen.scenario.name == "sentiment"
         assert "no-such-scenario" in screen.banner.text and screen.banner.level == "error"
 

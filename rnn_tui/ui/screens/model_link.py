@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from textual import work
@@ -47,6 +48,10 @@ class ModelLink:
             self.panel_call("timestep", "clear", f"Timestep view: {message.error}")
             return
         self.mirror = message.mirror
+        # torch, numpy, the data and the widgets are now a few hundred thousand objects
+        # that live as long as the app. Python's full collections walked them all, 160-180
+        # ms each, a few times a minute: the slowest key presses. Frozen, they are skipped.
+        gc.freeze()
         self.sample = min(self.sample, self.mirror.test_size - 1)
         self.panel_call("try", "set_mirror", self.mirror)
         self.trace_stale = True

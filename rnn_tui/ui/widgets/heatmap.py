@@ -109,10 +109,21 @@ class HiddenHeatmap(ScrollView, can_focus=False):
         return self._clamp(tuple(cursor))
 
     def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
-        self._invalidate()
-        self._keep_cursor_visible()
+        self._forget_cursor_lines(old[0], new[0])
+        self._keep_cursor_visible()  # forgets every line if a part scrolls sideways
         if old[0] != new[0]:
             self._show_part_header(new[0])
+
+    def _forget_cursor_lines(self, *parts: int) -> None:
+        """Drop the cached lines that show the cursor: the rulers (its ▼) and, with glyphs,
+        the unit lines of the parts it left and entered (its reverse-video column).
+
+        Rebuilding only these keeps a cursor step cheap on a tall map.
+        """
+        glyphs = self._frame.glyphs if self._frame is not None else self.use_glyphs
+        for index, line in enumerate(self._lines):
+            if line.kind == "header" or (glyphs and line.kind == "units" and line.part in parts):
+                self._cache.pop(index, None)
 
     def _show_part_header(self, part: int) -> None:
         """Scroll vertically so the cursor part's header (with its ▼) is on screen."""

@@ -19,13 +19,10 @@ VALUE_WIDTH = 8
 def spark_chars(values: np.ndarray, low: float, high: float) -> list[str]:
     """One sparkline character per value on a shared [low, high] scale; NaN/inf -> "?"."""
     span = high - low if high > low else 1.0
-    chars = []
-    for v in np.asarray(values, dtype=np.float64):
-        if not np.isfinite(v):
-            chars.append("?")
-        else:
-            chars.append(SPARK[int(np.clip(round((v - low) / span * 7), 0, 7))])
-    return chars
+    values = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(values)
+    levels = np.clip(np.rint((np.where(finite, values, low) - low) / span * 7), 0, 7).astype(int)
+    return ["?" if not ok else SPARK[level] for level, ok in zip(levels, finite, strict=True)]
 
 
 def cursor_offset(
@@ -80,16 +77,20 @@ class SequenceStrip(Widget):
         self._labels: list[str] = []
         self._rows: list[list[str] | np.ndarray] = []
         self._offset = 0
+        self._cells_cache: tuple[list[list[str]], list[int], int] | None = None
 
     def set_rows(self, rows: Sequence[tuple[str, Sequence[str] | np.ndarray]]) -> None:
         """Replace the rows: (label, tokens) or (label, float array), top to bottom."""
+        count = len(self._rows)
         self._labels = [str(label) for label, _ in rows]
         self._rows = [
             np.asarray(seq, dtype=np.float64) if _is_numeric(seq) else [str(s) for s in seq]
             for _, seq in rows
         ]
         self._offset = 0
-        self.refresh(layout=True)
+        self._cells_cache = None
+        # A layout pass reflows the whole screen (tens of ms); the height is the row count.
+        self.refresh(layout=len(self._rows) != count)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return max(len(self._rows), 1)
@@ -98,7 +99,15 @@ class SequenceStrip(Widget):
         self.refresh()
 
     def _cells(self) -> tuple[list[list[str]], list[int], int]:
-        """Each row's text per step, the column width per step, and the separator width."""
+        """Each row's text per step, the column width per step, and the separator width.
+
+        Computed once per set of rows: every line of every frame needs them.
+        """
+        if self._cells_cache is None:
+            self._cells_cache = self._compute_cells()
+        return self._cells_cache
+
+    def _compute_cells(self) -> tuple[list[list[str]], list[int], int]:
         floats = [r for r in self._rows if isinstance(r, np.ndarray)]
         finite = np.concatenate([f[np.isfinite(f)] for f in floats]) if floats else np.empty(0)
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)

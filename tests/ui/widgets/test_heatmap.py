@@ -150,3 +150,34 @@ async def test_moving_the_cursor_to_another_part_scrolls_to_its_header(host):
         heatmap.cursor = (1, 2)
         await pilot.pause()
         assert heatmap.render_line(0).text.startswith("dec")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("glyphs", [False, True])
+async def test_cursor_step_redraws_the_cursor_lines_only(host, glyphs):
+    heatmap = HiddenHeatmap()
+    heatmap.glyphs = glyphs
+    async with host(heatmap).run_test(size=(60, 40)) as pilot:
+        heatmap.set_parts([("enc", np.full((6, 10), 0.9)), ("dec", np.full((6, 10), -0.9))])
+        heatmap.cursor = (0, 2)
+        await pilot.pause()
+        lines = range(heatmap.virtual_size.height)
+        for y in lines:
+            heatmap.render_line(y)  # fill the cache
+        built = []
+        original = heatmap._build_line
+        heatmap._build_line = lambda index, frame: built.append(index) or original(index, frame)
+        heatmap.cursor = (0, 3)
+        await pilot.pause()
+        shown = [heatmap.render_line(y) for y in lines]
+        header = shown[0].text
+        assert (header.index("▼") - heatmap.gutter_width) // heatmap.cells_per_step == 3
+        enc_lines = 6 if glyphs else 3
+        if glyphs:
+            segments = list(shown[1])
+            at = next(i for i, s in enumerate(segments) if s.style and s.style.reverse)
+            column = sum(len(s.text) for s in segments[:at]) - heatmap.gutter_width
+            assert column // heatmap.cells_per_step == 3
+            assert len(segments[at].text) == heatmap.cells_per_step
+        # The two rulers, plus (glyphs only) the unit lines of the cursor's part.
+        assert sorted(built) == sorted([0, 1 + enc_lines] + (list(range(1, 7)) if glyphs else []))
