@@ -225,7 +225,7 @@ def expectation(screen: Any, key: str) -> Callable[[], bool]:
         return lambda: screen.panel == "timestep" and panel.flat == target
     if key in ("tab", "shift+tab"):
         target = {"tab": "training", "shift+tab": "timestep"}[key]
-        return lambda: screen.panel == target and screen.panel_widget(target).has_class("-shown")
+        return lambda: screen.panel == target and screen.panel_widget(target).styles.visibility == "visible"
     if key == "g":
         clip = not screen.scenario.training.clip
         box = screen.query_one("#setup-clip")
