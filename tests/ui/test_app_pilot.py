@@ -251,8 +251,18 @@ async def test_keys_while_loading_do_not_crash_and_help_lists_every_key():
         for binding in MainScreen.BINDINGS:
             assert binding.description in text
         assert screen.scenario.title in text
+        help_screen = app.screen
         await pilot.press("escape")
         assert app.screen is screen
+        await pilot.press("question_mark")  # again: the same screen, not composed anew
+        assert app.screen is help_screen
+        await pilot.press("escape")
+        screen.open_scenario("sentiment")
+        await wait_for(pilot, lambda: screen.scenario.name == "sentiment", 30, "the switch")
+        await pilot.press("question_mark")  # the scenario changed: its own description
+        assert app.screen is not help_screen and isinstance(app.screen, HelpScreen)
+        assert screen.scenario.title in app.screen.query_one("Markdown").source
+        await pilot.press("escape")
 
 
 async def test_try_it_answers_typed_text_and_names_unknown_words():

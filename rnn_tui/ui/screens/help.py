@@ -110,5 +110,8 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()
 
+    def on_screen_resume(self) -> None:
+        self.query_one("#help-body").scroll_home(animate=False)  # opened again: from the top
+
     def action_close(self) -> None:
         self.dismiss(None)

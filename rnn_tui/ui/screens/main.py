@@ -36,6 +36,7 @@ LR_FACTOR = 2.0
 MOVE = Binding.Group("t", compact=True)
 LR = Binding.Group("lr", compact=True)
 CELLS = ("rnn", "lstm", "gru")
+HELP_SCREEN = "rnn-tui-help"
 
 
 class MainScreen(ModelLink, SettingsFlow, Screen):
@@ -74,6 +75,7 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
         self.panel = "timestep"
         self._parts: dict[str, Any] = {}
         self._pending_banner = (startup_error, "error") if startup_error else None
+        self._help_for: Scenario | None = None  # the scenario the installed help screen describes
 
     @property
     def scenario(self) -> Scenario:
@@ -368,7 +370,14 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
     def action_help(self) -> None:
         from rnn_tui.ui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.scenario, type(self).BINDINGS))
+        # Installed once per scenario and pushed again: composing its Markdown each time
+        # cost about as much as the rest of opening it.
+        if self._help_for is not self.scenario:
+            if self._help_for is not None:
+                self.app.uninstall_screen(HELP_SCREEN)
+            self.app.install_screen(HelpScreen(self.scenario, type(self).BINDINGS), HELP_SCREEN)
+            self._help_for = self.scenario
+        self.app.push_screen(HELP_SCREEN)
 
     def action_quit(self) -> None:
         self.confirm_discard("Quitting ends the session.", self.app.exit)

@@ -48,10 +48,13 @@ class ModelLink:
             self.panel_call("timestep", "clear", f"Timestep view: {message.error}")
             return
         self.mirror = message.mirror
-        # torch, numpy, the data and the widgets are now a few hundred thousand objects
-        # that live as long as the app. Python's full collections walked them all, 160-180
-        # ms each, a few times a minute: the slowest key presses. Frozen, they are skipped.
-        gc.freeze()
+        if not gc.get_freeze_count():
+            # torch, numpy, the data and the widgets are now a few hundred thousand objects
+            # that live as long as the app. Python's full collections walked them all,
+            # 160-180 ms each, a few times a minute: the slowest key presses. Frozen, they
+            # are skipped. Only once: freezing again later would also freeze garbage
+            # (closed screens, old models) that no collection could then free.
+            gc.freeze()
         self.sample = min(self.sample, self.mirror.test_size - 1)
         self.panel_call("try", "set_mirror", self.mirror)
         self.trace_stale = True
