@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
+
 from textual.app import App
 from textual.binding import Binding
 
@@ -10,6 +14,7 @@ from rnn_tui.core.scenario import Scenario, builtin_names, load_scenario
 from rnn_tui.ui.commands import RnnTuiCommands
 
 DEFAULT_SCENARIO = "sentiment"
+EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
 
 def load_catalog() -> tuple[dict[str, Scenario], list[str]]:
@@ -73,6 +78,19 @@ class RnnTuiApp(App):
         from rnn_tui.ui.screens.main import MainScreen
 
         self.push_screen(MainScreen(self.initial, self.catalog, self.startup_error))
+        # Killed (SIGTERM), the SSH session gone (SIGHUP) or interrupted from outside
+        # (SIGINT; in the app ctrl+c is a key): exit the normal way, so the training
+        # process is stopped and the terminal gets its modes and screen back.
+        loop = asyncio.get_running_loop()
+        for number in EXIT_SIGNALS:
+            with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+                loop.add_signal_handler(number, self.exit, None, 128 + number)
+
+    def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for number in EXIT_SIGNALS:
+            with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+                loop.remove_signal_handler(number)
 
     async def action_quit(self) -> None:
         """ctrl+q too asks before losing training (the main screen's quit does the asking)."""

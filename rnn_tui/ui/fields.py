@@ -47,6 +47,7 @@ FIELD_BY_KEY = {spec.key: spec for spec in FIELDS}
 EFFECT_OF_KEY = {
     **{spec.key: spec.effect for spec in FIELDS},
     "training.clip": "live",
+    "training.steps": "settings",  # the budget of a run: no new model
     "model.cell": "model",
     "model.nonlinearity": "model",
 }

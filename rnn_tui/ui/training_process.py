@@ -79,6 +79,9 @@ class _Child:
             dataset = old.dataset  # same data: skip regenerating it
         self.trainer = None
         self.remaining = 0
+        # Reports of the replaced trainer not yet sent would arrive after "ready" and be
+        # taken for the new one's (its step count, its chart points).
+        self.pending = []
         try:
             self.trainer = Trainer(scenario, dataset=dataset)
         except RnnTuiError as error:
@@ -277,11 +280,12 @@ class TrainingProcess:
             return
         with contextlib.suppress(Exception):
             self._commands.put(("quit",))
-        process.join(timeout)
-        if process.is_alive():
+        if process.pid is not None:  # None: start() failed, nothing to wait for
+            process.join(timeout)
+        if process.pid is not None and process.is_alive():
             process.terminate()
             process.join(0.5)
-        if process.is_alive():
+        if process.pid is not None and process.is_alive():
             process.kill()
             process.join(0.5)
         for channel in (self._commands, self._reports):

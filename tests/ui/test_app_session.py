@@ -158,3 +158,18 @@ def test_effects_and_bounds():
     with pytest.raises(ScenarioError, match="seq_len"):
         check_changes(scenario, {"data.params.seq_len": 1})
     assert check_changes(scenario, {"data.params.seq_len": 30}).data.params["seq_len"] == 30
+
+
+def test_stopping_a_training_process_that_never_started_is_quiet():
+    from rnn_tui.ui.training_process import TrainingProcess
+
+    process = TrainingProcess()
+    with pytest.raises(Exception):  # noqa: B017 - a lambda cannot cross to a spawn process
+        process.start(lambda: None)
+    assert process.pid is None
+    process.stop()  # raised AssertionError ("can only join a started process")
+    assert not process.alive
+
+
+def test_budget_changes_keep_the_model():
+    assert effect_of({"training.steps": 5000}) == "settings"

@@ -40,7 +40,9 @@ async def test_presses_faster_than_the_app_settle_on_the_last_panel():
             await pilot.pause()
         assert shown == ["training", "try"]
         assert screen.panel == "try" and visible(screen) == ["try"]
-        assert screen.query_one("#panel-tabs").active == "tab-try", screen.query_one("#panel-tabs").active
+        assert screen.query_one("#panel-tabs").active == "tab-try", screen.query_one(
+            "#panel-tabs"
+        ).active
 
 
 async def test_setup_replaces_the_panels_when_narrow_and_is_a_sidebar_when_wide():

@@ -69,6 +69,8 @@ def keys_markdown(bindings: Sequence[Binding], key_display) -> str:
     rows = []
     for binding in bindings:
         key = key_display(binding)
+        if binding.key_display:  # a symbol in the footer: name the key too
+            key = f"{key}` `{binding.key}"
         rows.append(
             f"- `{key}` **{binding.description}**: {LONGER.get(binding.action, binding.description)}"
         )

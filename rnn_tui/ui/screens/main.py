@@ -6,15 +6,17 @@ modules are even imported (numpy, charts), and torch loads after that: the app o
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tab, Tabs
+from textual.widgets import Static, Tab, Tabs
 
 from rnn_tui.core.scenario import Scenario
+from rnn_tui.ui.keys_footer import KeysFooter
 from rnn_tui.ui.panels.status import StatusLine
 from rnn_tui.ui.panels.text_line import TextLine
 from rnn_tui.ui.screens.model_link import ModelLink
@@ -35,8 +37,11 @@ STARTUP_DELAY = 0.05  # after the panels are up, before spawning the trainer and
 LR_FACTOR = 2.0
 MOVE = Binding.Group("t", compact=True)
 LR = Binding.Group("lr", compact=True)
+PANEL = Binding.Group("panel", compact=True)
+WIDE_FOOTER = 120  # columns from which the footer has room for every key
 CELLS = ("rnn", "lstm", "gru")
 HELP_SCREEN = "rnn-tui-help"
+FOOTER_WHEN_WIDE = {"next_panel", "previous_panel", "next_sample", "cycle_layer", "leave_field"}
 
 
 class MainScreen(ModelLink, SettingsFlow, Screen):
@@ -50,20 +55,34 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
         Binding("r", "reset", "reset"),
         Binding("left", "move(-1)", "previous timestep", group=MOVE),
         Binding("right", "move(1)", "next timestep", group=MOVE),
-        Binding("home", "jump(False)", "first timestep", show=False),
-        Binding("end", "jump(True)", "last timestep", show=False),
+        Binding("home", "jump(False)", "first timestep", group=MOVE, key_display="⇱"),
+        Binding("end", "jump(True)", "last timestep", group=MOVE, key_display="⇲"),
         Binding("c", "cycle_cell", "cell"),
         Binding("g", "toggle_clipping", "clip"),
         Binding("left_square_bracket", "learning_rate(False)", "learning rate ÷2", group=LR),
         Binding("right_square_bracket", "learning_rate(True)", "learning rate ×2", group=LR),
-        # Not in the footer (it would overflow 80 columns); the tab row says "tab ⇄ panel".
-        Binding("tab", "next_panel", "next panel", show=False, priority=True),
-        Binding("shift+tab", "previous_panel", "previous panel", show=False, priority=True),
-        Binding("s", "next_sample", "next held-out sample", show=False),
-        Binding("l", "cycle_layer", "next layer (stacked RNNs)", show=False),
+        # In the footer from WIDE_FOOTER columns (see active_bindings); the tab row says
+        # "tab ⇄ panel" at every width.
+        Binding(
+            "tab", "next_panel", "next panel", False, group=PANEL, priority=True, key_display="⇥"
+        ),
+        Binding(
+            "shift+tab",
+            "previous_panel",
+            "previous panel",
+            False,
+            group=PANEL,
+            priority=True,
+            key_display="⇤",
+        ),
+        Binding("s", "next_sample", "sample", show=False),
+        Binding("l", "cycle_layer", "layer", show=False),
+        Binding("escape", "leave_field", "field", show=False),
         Binding("question_mark", "help", "help"),
-        Binding("escape", "leave_field", "leave a field", show=False),
         Binding("q", "quit", "quit"),
+        # What a terminal user presses to leave; Textual's default only says "press q".
+        # A focused text field keeps ctrl+c for copying.
+        Binding("ctrl+c", "quit", "quit", show=False),
     ]
 
     def __init__(
@@ -75,6 +94,7 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
         self.panel = "timestep"
         self._parts: dict[str, Any] = {}
         self._pending_banner = (startup_error, "error") if startup_error else None
+        self._footer_wide = False  # whether the footer shows FOOTER_WHEN_WIDE too
         self._help_for: Scenario | None = None  # the scenario the installed help screen describes
 
     @property
@@ -96,7 +116,7 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
         with Horizontal(id="body"), Container(id="panels"):
             yield Static("Loading…", id="panels-loading")
         yield StatusLine(id="status")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.set_interval(FRAME_SECONDS, self.frame)
@@ -352,10 +372,36 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
         if not setup_active:
             for key in ("timestep", "training", "try", "compare"):
                 if key in self._parts:
-                    self._parts[key].styles.visibility = "visible" if key == self.panel else "hidden"
+                    self._parts[key].styles.visibility = (
+                        "visible" if key == self.panel else "hidden"
+                    )
 
     def on_resize(self) -> None:
         self._show_panels()  # the breakpoint (narrow, wide) may have changed
+        wide = self.size.width >= WIDE_FOOTER
+        if wide != self._footer_wide:
+            self._footer_wide = wide
+            self.refresh_bindings()  # the footer recomposes with or without the extra keys
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """What the footer shows: at WIDE_FOOTER columns and more, every key; narrower,
+        the extra ones (panels, sample, layer, leave a field) would overflow, and the tab
+        row, help and the palette list them."""
+        bindings = super().active_bindings
+        if not self._footer_wide:
+            return bindings
+        # In BINDINGS' order: Textual puts priority bindings (tab) first.
+        order = {binding.action: index for index, binding in enumerate(type(self).BINDINGS)}
+        keys = sorted(bindings, key=lambda key: order.get(bindings[key].binding.action, len(order)))
+        return {
+            key: bindings[key]._replace(
+                binding=dataclasses.replace(bindings[key].binding, show=True)
+            )
+            if bindings[key].binding.action in FOOTER_WHEN_WIDE
+            else bindings[key]
+            for key in keys
+        }
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         """A click on a tab (key presses come through show_panel)."""
