@@ -65,6 +65,9 @@ async def test_setup_replaces_the_panels_when_narrow_and_is_a_sidebar_when_wide(
         await pilot.pause()
         assert panels.display and visible(screen) == ["training"]  # beside the sidebar
         assert setup.styles.border_right[1].hex.upper() == app.get_css_variables()["accent"].upper()
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        assert setup.styles.border_right[1].hex.upper() == app.get_css_variables()["accent"].upper()
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert setup.display and not panels.display

@@ -120,6 +120,8 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
 
     def on_mount(self) -> None:
         self.set_interval(FRAME_SECONDS, self.frame)
+        # Setup's border colour is an inline style (see _show_panels): follow the theme.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._show_panels())
         # Not right after the first refresh: importing the panels' modules (numpy, the
         # charts) holds the GIL and would keep the driver's writer thread from putting that
         # first frame on the terminal (measured: 0.36 s to the first screen, not 0.75 s).
@@ -159,6 +161,7 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
         self.build_mirror()
 
     def on_unmount(self) -> None:
+        self.app.theme_changed_signal.unsubscribe(self)
         self.session.close()
 
     # -- parts ----------------------------------------------------------------------
