@@ -80,7 +80,7 @@ class Press:
     """One key press and when each stage of its handling happened (perf_counter seconds)."""
 
     key: str
-    event: events.Key
+    event: events.Key | None  # dropped once handled: a soak keeps 12,000 presses
     check: Callable[[], bool] | None = (
         None  # at the frame: does the screen show what the key asked?
     )
@@ -168,6 +168,7 @@ class KeyProbe:
         press.shown = shown
         press.reflected = press.check() if press.check is not None else None
         self.by_event.pop(id(press.event), None)
+        press.event = None
         press.done.set()
 
     def press(self, key: str, delay: float = 0.0, check: Callable[[], bool] | None = None) -> Press:
@@ -202,6 +203,7 @@ class KeyProbe:
         for event_id, press in list(self.by_event.items()):
             if press.acted is None and press.handled is not None and now - press.handled > max_age:
                 del self.by_event[event_id]
+                press.event = None
                 press.done.set()
                 expired.append(press)
         return expired
