@@ -64,13 +64,19 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
         # In the footer from WIDE_FOOTER columns (see active_bindings); the tab row says
         # "tab ⇄ panel" at every width.
         Binding(
-            "tab", "next_panel", "next panel", False, group=PANEL, priority=True, key_display="⇥"
+            "tab",
+            "next_panel",
+            "next panel",
+            show=False,
+            group=PANEL,
+            priority=True,
+            key_display="⇥",
         ),
         Binding(
             "shift+tab",
             "previous_panel",
             "previous panel",
-            False,
+            show=False,
             group=PANEL,
             priority=True,
             key_display="⇤",
