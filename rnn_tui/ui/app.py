@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sys
+from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
@@ -73,6 +75,7 @@ class RnnTuiApp(App):
         self.catalog, problems = load_catalog()
         self.initial, message = pick_scenario(scenario, self.catalog)
         self.startup_error = " ".join(p for p in (message, *problems) if p) or None
+        self.recovered: Path | None = None  # weights kept when a signal ended the app
 
     def on_mount(self) -> None:
         from rnn_tui.ui.screens.main import MainScreen
@@ -84,7 +87,16 @@ class RnnTuiApp(App):
         loop = asyncio.get_running_loop()
         for number in EXIT_SIGNALS:
             with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
-                loop.add_signal_handler(number, self.exit, None, 128 + number)
+                loop.add_signal_handler(number, self._exit_on_signal, number)
+
+    def _exit_on_signal(self, number: int) -> None:
+        from rnn_tui.ui.screens.files import save_for_recovery
+        from rnn_tui.ui.screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                self.recovered = save_for_recovery(screen)
+        self.exit(None, 128 + number)
 
     def on_unmount(self) -> None:
         loop = asyncio.get_running_loop()
@@ -108,9 +120,13 @@ def run_app(scenario: str | None) -> int:
     try:
         app = RnnTuiApp(scenario)
     except RnnTuiError as error:
-        import sys
-
         print(f"rnn-tui: error: {error}", file=sys.stderr)
         return 2
     app.run()
+    if app.recovered is not None:  # the terminal is back: say where the training went
+        print(
+            f"rnn-tui: stopped by a signal; the weights trained since the last save are in "
+            f"{app.recovered} (load them with ctrl+p, Load weights).",
+            file=sys.stderr,
+        )
     return app.return_code or 0

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from rnn_tui.core.weights import read_metadata
 from rnn_tui.ui.panels.status import STATE_GLYPH
 
 LEAVE_ALT_SCREEN = b"\x1b[?1049l"
@@ -48,7 +49,7 @@ def descendants(pid: int) -> list[int]:
 class Terminal:
     """A pseudo-terminal running ``rnn-tui sine-waves``; reads its output as it comes."""
 
-    def __init__(self) -> None:
+    def __init__(self, cwd: Path) -> None:
         self.master, self.slave = pty.openpty()
         ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
         self.modes = termios.tcgetattr(self.slave)
@@ -64,6 +65,7 @@ class Terminal:
             stdout=self.slave,
             stderr=self.slave,
             env=env,
+            cwd=cwd,
             start_new_session=True,  # its own session, with this terminal as its terminal
         )
         self.output = b""
@@ -99,11 +101,14 @@ class Terminal:
 @pytest.mark.parametrize(
     "how", ["SIGTERM", "SIGHUP", "SIGINT", "ctrl+c"], ids=lambda how: how.lower()
 )
-def test_the_app_exits_cleanly_and_restores_the_terminal(how):
-    terminal = Terminal()
+def test_the_app_exits_cleanly_and_restores_the_terminal(how, tmp_path):
+    terminal = Terminal(tmp_path)
     try:
         terminal.read_until("rnn-tui · sine-waves", 30)
         terminal.read_until(STATE_GLYPH["ready"], READY_TIMEOUT)  # the training process is up
+        if how != "ctrl+c":  # (ctrl+c would ask first, as q does)
+            os.write(terminal.master, b"n")  # one training step: now there is work to lose
+            terminal.read_until("step 1", 30)
         started = descendants(terminal.process.pid)
         assert started, "no training process"
         mark = len(terminal.output)
@@ -119,6 +124,14 @@ def test_the_app_exits_cleanly_and_restores_the_terminal(how):
         assert LEAVE_ALT_SCREEN in after and SHOW_CURSOR in after
         assert b"Traceback" not in terminal.output
         assert termios.tcgetattr(terminal.slave) == terminal.modes, "terminal modes not restored"
+        recovered = list(tmp_path.glob("sine-waves-*-step1-recovered.safetensors"))
+        if how == "ctrl+c":
+            assert not recovered  # nothing trained, nothing to keep
+        else:
+            assert len(recovered) == 1, list(tmp_path.iterdir())
+            assert recovered[0].name.encode() in terminal.output  # said after the exit
+            meta = read_metadata(recovered[0])  # an rnn-tui weights file, loadable as any
+            assert (meta["scenario"], str(meta["step"])) == ("sine-waves", "1")
         time.sleep(1.0)  # the training process and multiprocessing's resource tracker
         assert not [pid for pid in started if _alive(pid)], "left running a second after exit"
     finally:

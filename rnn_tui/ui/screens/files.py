@@ -88,6 +88,28 @@ def _load(screen: MainScreen, path: str) -> None:
     )
 
 
+def save_for_recovery(screen: MainScreen) -> Path | None:
+    """Killed or hung up on, with nobody to ask: keep the newest weights if training since
+    the last save, reset or load would be lost. The file goes in the working directory
+    (where the save prompt suggests too); None if there was nothing to keep or no way to."""
+    session, mirror = screen.session, screen.mirror
+    if mirror is None or session.weights is None or not session.unsaved_steps:
+        return None
+    step, state = session.weights  # while running, at most a couple of seconds old
+    path = Path(
+        f"{screen.scenario.name}-{screen.scenario.model.cell}-step{step}-recovered.safetensors"
+    )
+    try:
+        with mirror.lock:
+            if mirror.version != session.weights_version and not mirror.load_state(
+                state, step, session.weights_version
+            ):
+                return None
+            return mirror.save(path, step)
+    except (RnnTuiError, OSError):
+        return None
+
+
 def export_trace(screen: MainScreen) -> None:
     trace = screen.panel_widget("timestep").trace if screen.panel_widget("timestep") else None
     if trace is None:
