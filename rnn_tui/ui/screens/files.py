@@ -21,9 +21,9 @@ def _ask(screen: MainScreen, question: str, default: str, then) -> None:
     screen.app.push_screen(PromptScreen(question, default), answered)
 
 
-def _stem(screen: MainScreen) -> str:
+def _stem(screen: MainScreen, step: int | None = None) -> str:
     s = screen.scenario
-    return f"{s.name}-{s.model.cell}-step{screen.session.step}"
+    return f"{s.name}-{s.model.cell}-step{screen.session.step if step is None else step}"
 
 
 def _needs_model(screen: MainScreen) -> bool:
@@ -96,9 +96,7 @@ def save_for_recovery(screen: MainScreen) -> Path | None:
     if mirror is None or session.weights is None or not session.unsaved_steps:
         return None
     step, state = session.weights  # while running, at most a couple of seconds old
-    path = Path(
-        f"{screen.scenario.name}-{screen.scenario.model.cell}-step{step}-recovered.safetensors"
-    )
+    path = Path(f"{_stem(screen, step)}-recovered.safetensors")
     try:
         with mirror.lock:
             if mirror.version != session.weights_version and not mirror.load_state(

@@ -400,9 +400,10 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
         bindings = super().active_bindings
         if not self._footer_wide:
             return bindings
-        # In BINDINGS' order: Textual puts priority bindings (tab) first.
-        order = {binding.action: index for index, binding in enumerate(type(self).BINDINGS)}
-        keys = sorted(bindings, key=lambda key: order.get(bindings[key].binding.action, len(order)))
+        last = len(BINDING_ORDER)
+        keys = sorted(
+            bindings, key=lambda key: BINDING_ORDER.get(bindings[key].binding.action, last)
+        )
         return {
             key: bindings[key]._replace(
                 binding=dataclasses.replace(bindings[key].binding, show=True)
@@ -440,3 +441,7 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
     def on_compare_requested(self, message: Any) -> None:
         self.session.pause()
         self.panel_call("compare", "start", message.steps)
+
+
+# Where each action comes in the footer: BINDINGS' order (Textual puts priority ones first).
+BINDING_ORDER = {binding.action: index for index, binding in enumerate(MainScreen.BINDINGS)}
