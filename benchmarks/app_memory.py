@@ -78,7 +78,7 @@ def chart_points(screen: Any) -> dict[str, int]:
     """Points held by each bounded history in the Training panel's charts."""
     from rnn_tui.ui.widgets.history import BoundedHistory
 
-    panel = screen.panel_widget("training")
+    panel = screen.panels.training
     points = {}
     for chart in panel.query("HistoryChart"):
         for name, value in vars(chart).items():

@@ -39,6 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from rnn_tui.core.reports import StepReport
 from rnn_tui.core.scenario import Scenario, load_scenario
 
 TARGET = 0.85
@@ -124,9 +125,9 @@ def record_steps(session: Any) -> dict[int, float]:
     clock: dict[int, float] = {}
     original = session._on_steps
 
-    def on_steps(reports: list[dict[str, Any]]) -> None:
+    def on_steps(reports: tuple[StepReport, ...]) -> None:
         for report in reports:
-            clock[report["step"]] = report["seconds"]
+            clock[report.step] = report.seconds
         original(reports)
 
     session._on_steps = on_steps
@@ -257,7 +258,7 @@ async def measure(args: argparse.Namespace) -> None:
 
 def count_chart_redraws(screen: Any) -> list[int]:
     """A one-item counter of charts the Training panel redraws (proof that they are drawn)."""
-    panel = screen.panel_widget("training")
+    panel = screen.panels.training
     counter = [0]
     original = panel.redraw
 

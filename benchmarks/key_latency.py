@@ -222,12 +222,12 @@ def percentile(values: list[float], share: float) -> float:
 def expectation(screen: Any, key: str) -> Callable[[], bool]:
     """A check, run at the frame that shows ``key``, that the screen shows what it asked for."""
     if key in ("right", "left"):
-        panel = screen.panel_widget("timestep")
+        panel = screen.panels.timestep
         target = min(max(panel.flat + (1 if key == "right" else -1), 0), panel.total_steps - 1)
         return lambda: screen.panel == "timestep" and panel.flat == target
     if key in ("tab", "shift+tab"):
         target = {"tab": "training", "shift+tab": "timestep"}[key]
-        return lambda: screen.panel == target and screen.panel_widget(target).styles.visibility == "visible"
+        return lambda: screen.panel == target and screen.panels.by_name(target).styles.visibility == "visible"
     if key == "g":
         clip = not screen.scenario.training.clip
         box = screen.query_one("#setup-clip")
@@ -247,7 +247,7 @@ async def measure(args: argparse.Namespace) -> None:
     presses: list[Press] = []
     async with app.run_test(size=parse_size(args.size)) as pilot:
         screen = await wait_ready(app)
-        timestep = screen.panel_widget("timestep")
+        timestep = screen.panels.timestep
         await wait_until(lambda: timestep.trace is not None, 120, "the first trace")
         await pilot.press("space")
         await wait_until(lambda: screen.session.step >= 20, 120, "20 training steps")

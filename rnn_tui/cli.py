@@ -11,7 +11,6 @@ import sys
 from collections.abc import Sequence
 
 COMMANDS = ("list", "train", "trace", "serve", "app")
-CELLS = ("rnn", "lstm", "gru")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _common(command: argparse.ArgumentParser) -> None:
     command.add_argument("scenario", help="built-in scenario name or path to a .toml file")
+    from rnn_tui.core.vocabulary import CELLS
+
     command.add_argument("--cell", choices=CELLS, help="override the scenario's cell")
     command.add_argument("--steps", type=_non_negative, metavar="N", help="training steps (default: the scenario's budget)")
     command.add_argument("--seed", type=_non_negative, metavar="N", help="override the scenario's seed")

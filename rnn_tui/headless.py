@@ -8,11 +8,11 @@ import json
 import math
 import os
 import threading
-import tomllib
 from pathlib import Path
 from typing import Any
 
-from rnn_tui.core.errors import RnnTuiError, ScenarioError
+from rnn_tui.core.changes import apply_changes, parse_setting
+from rnn_tui.core.errors import RnnTuiError
 from rnn_tui.core.scenario import Scenario, TrainingSpec, builtin_scenarios, load_scenario
 
 MAX_STEPS = next(m.le for m in TrainingSpec.model_fields["steps"].metadata if hasattr(m, "le"))
@@ -43,29 +43,6 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
     if args.seed is not None:
         changes["training.seed"] = args.seed
     return apply_changes(scenario, changes)
-
-
-def apply_changes(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
-    try:
-        return scenario.with_changes(changes) if changes else scenario
-    except (KeyError, TypeError):
-        keys = ", ".join(changes)
-        raise ScenarioError(
-            f"cannot set {keys}: use dotted keys of the scenario file, e.g. model.hidden_size, "
-            "training.learning_rate, data.params.seq_len."
-        ) from None
-
-
-def parse_setting(item: str) -> tuple[str, Any]:
-    """KEY=VALUE with the value read as TOML (so 128, 0.01, true, "gru" all work)."""
-    key, sep, text = item.partition("=")
-    if not sep or not key.strip():
-        raise ScenarioError(f"--set {item!r}: expected KEY=VALUE, e.g. --set model.hidden_size=128.")
-    try:
-        value = tomllib.loads(f"v = {text.strip()}")["v"]
-    except tomllib.TOMLDecodeError:
-        value = text.strip()  # a bare word such as gru
-    return key.strip(), value
 
 
 def check_writable(path: str | None, flag: str) -> None:

@@ -22,12 +22,15 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-GATE_NAMES: dict[str, tuple[str, ...]] = {"rnn": (), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
+from rnn_tui.core.vocabulary import GATE_NAMES, Cell
+
+__all__ = ["GATE_NAMES", "cell_kind", "layer_weights"]
 
 
-def cell_kind(module: nn.RNNBase) -> str:
+def cell_kind(module: nn.RNNBase) -> Cell:
     """'rnn', 'lstm' or 'gru' for a fused module."""
-    return {"RNN_TANH": "rnn", "RNN_RELU": "rnn", "LSTM": "lstm", "GRU": "gru"}[module.mode]
+    kinds: dict[str, Cell] = {"RNN_TANH": "rnn", "RNN_RELU": "rnn", "LSTM": "lstm", "GRU": "gru"}
+    return kinds[module.mode]
 
 
 @dataclass
@@ -67,6 +70,8 @@ def cell_step(mode: str, w: LayerWeights, x: Tensor, h: Tensor, c: Tensor | None
         act = torch.tanh if mode == "RNN_TANH" else torch.relu
         return StepOut(act(gi + gh), None, {})
     if mode == "LSTM":
+        if c is None:
+            raise ValueError("an LSTM step needs the previous cell state c")
         i, f, g, o = (gi + gh).chunk(4, dim=-1)
         i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
         c_new = f * c + i * g
@@ -98,6 +103,7 @@ State = Tensor | tuple[Tensor, Tensor]
 
 def zero_state(module: nn.RNNBase, batch: int) -> State:
     weight = module.weight_hh_l0
+    assert isinstance(weight, Tensor)
     h = weight.new_zeros(module.num_layers, batch, module.hidden_size)
     return (h, h.clone()) if module.mode == "LSTM" else h
 
@@ -120,8 +126,11 @@ def unroll(
     batch, seq_len, _ = x.shape
     is_lstm = module.mode == "LSTM"
     state = zero_state(module, batch) if state is None else state
-    hs = list(state[0].unbind(0)) if is_lstm else list(state.unbind(0))
-    cs = list(state[1].unbind(0)) if is_lstm else [None] * module.num_layers
+    cs: list[Tensor | None]
+    if isinstance(state, tuple):  # LSTM: (h, c)
+        hs, cs = list(state[0].unbind(0)), list(state[1].unbind(0))
+    else:
+        hs, cs = list(state.unbind(0)), [None] * module.num_layers
     weights = [layer_weights(module, k) for k in range(module.num_layers)]
     outputs, steps = [], []
     for t in range(seq_len):
@@ -131,9 +140,11 @@ def unroll(
         for k, w in enumerate(weights):
             out = cell_step(module.mode, w, inp, hs[k], cs[k])
             h_new, c_new = out.h, out.c
+            c_prev = cs[k]
             if live is not None:
                 h_new = live * h_new + (1 - live) * hs[k]
-                c_new = None if c_new is None else live * c_new + (1 - live) * cs[k]
+                if c_new is not None and c_prev is not None:
+                    c_new = live * c_new + (1 - live) * c_prev
             layer_steps.append(LayerStep(inp, hs[k], cs[k], h_new, c_new, out.gates))
             hs[k], cs[k] = h_new, c_new
             inp = h_new
@@ -143,5 +154,5 @@ def unroll(
         steps.append(layer_steps)
     output = torch.stack(outputs, dim=1) if outputs else x.new_zeros(batch, 0, module.hidden_size)
     h_n = torch.stack(hs, 0)
-    final = (h_n, torch.stack(cs, 0)) if is_lstm else h_n
+    final: State = (h_n, torch.stack([c for c in cs if c is not None], 0)) if is_lstm else h_n
     return output, final, steps

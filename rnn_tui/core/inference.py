@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import numpy as np
 import torch
 
 from rnn_tui.core.data.base import Dataset, Split, pad_ids, simple_tokenize
 from rnn_tui.core.errors import RnnTuiError
-from rnn_tui.core.readable import describe_example
+from rnn_tui.core.readable import describe_example, value_text
+from rnn_tui.core.topologies import RecurrentModel, Seq2Vec
+from rnn_tui.core.trace import Trace, trace_example
 
 MAX_WORDS = 200
 MAX_SERIES = 5000
+CONTINUE_STEPS = 10  # values a typed series is continued by
 
 
 @dataclass
@@ -67,7 +71,7 @@ def encode_series(dataset: Dataset, text: str) -> UserExample:
 
 
 @torch.no_grad()
-def continue_series(model: torch.nn.Module, dataset: Dataset, user: UserExample, steps: int) -> list[float]:
+def continue_series(model: RecurrentModel, dataset: Dataset, user: UserExample, steps: int) -> list[float]:
     """Predict ``steps`` values past the typed prefix, feeding each prediction back in.
 
     Values are in the data's own units. Errors compound as the model reads its own
@@ -82,9 +86,11 @@ def continue_series(model: torch.nn.Module, dataset: Dataset, user: UserExample,
         series = torch.cat([series, predicted], dim=1)
     model.train()
     values = series[0, -steps:, 0].double() * dataset.scale + dataset.offset
-    if user.example.scales is not None:
-        values = values * float(user.example.scales[0]) + float(user.example.offsets[0])
-    return values.tolist()
+    scales, offsets = user.example.scales, user.example.offsets
+    if scales is not None and offsets is not None:
+        values = values * float(scales[0]) + float(offsets[0])
+    result: list[float] = values.tolist()
+    return result
 
 
 def test_example(dataset: Dataset, index: int) -> Split:
@@ -95,15 +101,16 @@ def test_example(dataset: Dataset, index: int) -> Split:
 
 
 @torch.no_grad()
-def run_model(model: torch.nn.Module, dataset: Dataset, example: Split) -> str:
+def run_model(model: RecurrentModel, dataset: Dataset, example: Split) -> str:
     """The model's answer for one example, as text (class with confidence, words, values)."""
     model.eval()
     prediction = model.predict(example)
     model.train()
-    if dataset.output_kind == "class" and hasattr(model, "probabilities"):
+    if dataset.output_kind == "class" and isinstance(model, Seq2Vec):
         probabilities = model.probabilities(example)[0]
         best = int(probabilities.argmax())
-        return f"{dataset.class_names[best]} ({float(probabilities[best]):.0%})"
+        names = dataset.class_names or ()
+        return f"{names[best]} ({float(probabilities[best]):.0%})"
     return describe_example(dataset, example, prediction)[2]
 
 
@@ -124,3 +131,60 @@ def _is_float(text: str) -> bool:
 
 def _reads(dataset: Dataset) -> str:
     return {"series": "a series of numbers", "tokens": "text", "vector": "a picked example (e.g. an image)"}[dataset.input_kind]
+
+
+@dataclass
+class TryResult:
+    """The model's answer to the user's input, and the trace to step through it."""
+
+    text: str
+    answer: str
+    unknown_words: list[str]
+    trace: Trace
+    image: np.ndarray | None = None
+
+
+def answer_input(model: RecurrentModel, dataset: Dataset, text: str, scenario_name: str) -> TryResult:
+    """Run the model on typed text, typed numbers, or a picked held-out example number (1-based).
+
+    A typed sentence to translate has no target: the decoder reads its own words, so the
+    trace steps through what the model wrote (free running). A typed series is also
+    continued past its end, each prediction fed back in.
+    """
+    image = None
+    unknown: list[str] = []
+    if dataset.input_kind == "tokens":
+        user = encode_text(dataset, text)
+        example, unknown = user.example, user.unknown_words
+    elif dataset.input_kind == "series":
+        user = encode_series(dataset, text)
+        example = user.example
+    else:
+        try:
+            index = int(text.strip()) - 1
+        except ValueError:
+            raise RnnTuiError(
+                f"type an example number from 1 to {len(dataset.test)}, not {text.strip()!r}."
+            ) from None
+        example = test_example(dataset, index)
+        images = dataset.extras.get("test_images")
+        image = None if images is None else images[index]
+    answer = run_model(model, dataset, example)
+    if dataset.input_kind == "tokens" and dataset.output_kind == "tokens":
+        example = replace(example, targets=_greedy(model, example))
+    if dataset.input_kind == "series" and dataset.output_kind == "series":
+        continued = continue_series(model, dataset, user, CONTINUE_STEPS)
+        answer = (
+            f"next value after each step: {answer}\n"
+            f"continued: {' '.join(value_text(v) for v in continued)}"
+        )
+    trace = trace_example(model, dataset, example, scenario_name)
+    return TryResult(text, answer, unknown, trace, image)
+
+
+@torch.no_grad()
+def _greedy(model: RecurrentModel, example: Split) -> torch.Tensor:
+    model.eval()
+    words = model.predict(example)
+    model.train()
+    return words

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
 from rnn_tui.core.data.base import Split
+from rnn_tui.core.reports import Float64Array
+
+if TYPE_CHECKING:
+    from rnn_tui.core.topologies import RecurrentModel
 
 
-def gradient_through_time(model: nn.Module, batch: Split) -> dict[str, np.ndarray]:
+def gradient_through_time(model: RecurrentModel, batch: Split) -> dict[str, Float64Array]:
     """Per recurrent part, the norm of dL/dh_t for every layer and timestep: (layers, T).
 
     h_t is a node of the step-by-step graph that feeds both the output at t and the
@@ -22,7 +29,7 @@ def gradient_through_time(model: nn.Module, batch: Split) -> dict[str, np.ndarra
                  for t, layers in enumerate(steps) for k, layer in enumerate(layers)]
         grads = torch.autograd.grad(forward.loss, [n[3] for n in nodes], allow_unused=True)
     shapes = {part: (len(steps[0]) if steps else 0, len(steps)) for part, steps in forward.steps.items()}
-    norms = {part: np.zeros(shape, dtype=np.float64) for part, shape in shapes.items()}
+    norms: dict[str, Float64Array] = {part: np.zeros(shape, dtype=np.float64) for part, shape in shapes.items()}
     values = [g.norm() if g is not None else torch.zeros(()) for g in grads]
     flat = torch.stack(values).tolist() if values else []
     for (part, t, k, _), value in zip(nodes, flat, strict=True):
@@ -30,7 +37,7 @@ def gradient_through_time(model: nn.Module, batch: Split) -> dict[str, np.ndarra
     return norms
 
 
-def parameter_grad_norms(parameters: list[tuple[str, Tensor]]) -> tuple[list[float], float]:
+def parameter_grad_norms(parameters: Sequence[tuple[str, Tensor]]) -> tuple[list[float], float]:
     """Each parameter's gradient norm and the total norm (one pass, one sync)."""
     grads = [p.grad for _, p in parameters if p.grad is not None]
     if not grads:

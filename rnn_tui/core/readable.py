@@ -5,8 +5,26 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from rnn_tui.core.data.base import BOS, Dataset, Split
-from rnn_tui.core.topologies import reverse_padded
+from rnn_tui.core.data.base import BOS, Dataset, Split, Vocab
+from rnn_tui.core.topologies import RecurrentModel, reverse_padded
+
+
+def _source_vocab(dataset: Dataset) -> Vocab:
+    if dataset.source_vocab is None:
+        raise ValueError("this dataset's inputs are not tokens")
+    return dataset.source_vocab
+
+
+def _target_vocab(dataset: Dataset) -> Vocab:
+    if dataset.target_vocab is None:
+        raise ValueError("this dataset's outputs are not tokens")
+    return dataset.target_vocab
+
+
+def _class_names(dataset: Dataset) -> tuple[str, ...]:
+    if dataset.class_names is None:
+        raise ValueError("this dataset's outputs are not classes")
+    return dataset.class_names
 
 
 def value_text(value: float) -> str:
@@ -23,17 +41,19 @@ def _series_values(dataset: Dataset, tensor: Tensor, example: Split) -> list[flo
     return values.tolist()
 
 
-def step_labels(part: str, dataset: Dataset, example: Split, model, seq_len: int) -> list[str]:
+def step_labels(
+    part: str, dataset: Dataset, example: Split, model: RecurrentModel, seq_len: int
+) -> list[str]:
     """What ``part`` read at each step of a one-example split."""
     if part == "decoder":
         target = example.targets[0].tolist()
         previous = [BOS, *target][:seq_len]
-        return [dataset.target_vocab.tokens[i] for i in previous]
+        return [_target_vocab(dataset).tokens[i] for i in previous]
     if dataset.input_kind == "tokens":
         tokens = example.inputs
-        if getattr(model, "reverse_source", False):
+        if getattr(model, "reverse_source", False) and example.lengths is not None:
             tokens = reverse_padded(tokens, example.lengths)
-        return [dataset.source_vocab.tokens[i] for i in tokens[0, :seq_len].tolist()]
+        return [_source_vocab(dataset).tokens[i] for i in tokens[0, :seq_len].tolist()]
     return [value_text(v) for v in _series_values(dataset, example.inputs[0], example)[:seq_len]]
 
 
@@ -46,7 +66,7 @@ def step_outputs(part: str, dataset: Dataset, example: Split, outputs: Tensor | 
         return [value_text(v) for v in _series_values(dataset, row, example)[:seq_len]]
     probabilities = row.softmax(-1)
     best = probabilities.argmax(-1).tolist()
-    names = dataset.class_names if dataset.output_kind == "class" else dataset.target_vocab.tokens
+    names = _class_names(dataset) if dataset.output_kind == "class" else _target_vocab(dataset).tokens
     return [f"{names[i]} {probabilities[t, i]:.0%}" if dataset.output_kind == "class" else names[i]
             for t, i in enumerate(best[:seq_len])]
 
@@ -55,15 +75,17 @@ def describe_example(dataset: Dataset, example: Split, prediction: Tensor) -> tu
     """(input, target, prediction) of a one-example split as text."""
     if dataset.input_kind == "tokens":
         length = int(example.lengths[0]) if example.lengths is not None else example.inputs.shape[1]
-        source = " ".join(dataset.source_vocab.tokens[i] for i in example.inputs[0, :length].tolist())
+        vocab = _source_vocab(dataset)
+        source = " ".join(vocab.tokens[i] for i in example.inputs[0, :length].tolist())
     elif dataset.input_kind == "vector":
         source = f"a vector of {example.inputs.shape[1]} numbers"
     else:
         source = " ".join(value_text(v) for v in _series_values(dataset, example.inputs[0], example))
     if dataset.output_kind == "class":
-        return source, dataset.class_names[int(example.targets[0])], dataset.class_names[int(prediction[0])]
+        names = _class_names(dataset)
+        return source, names[int(example.targets[0])], names[int(prediction[0])]
     if dataset.output_kind == "tokens":
-        vocab = dataset.target_vocab
+        vocab = _target_vocab(dataset)
         return source, " ".join(vocab.decode(example.targets[0].tolist())), " ".join(vocab.decode(prediction[0].tolist()))
     target = " ".join(value_text(v) for v in _series_values(dataset, example.targets[0], example))
     predicted = " ".join(value_text(v) for v in _series_values(dataset, torch.as_tensor(prediction[0]), example))

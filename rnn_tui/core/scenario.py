@@ -6,26 +6,29 @@ import math
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from rnn_tui.core.errors import ScenarioError
 from rnn_tui.core.toml_lines import line_of_key
+from rnn_tui.core.vocabulary import (
+    CELLS,
+    HIGHER_IS_BETTER,
+    METRICS_BY_TOPOLOGY,
+    TOPOLOGIES,
+    Cell,
+    Metric,
+    Nonlinearity,
+    Optimizer,
+    Topology,
+)
 
-CELLS = ("rnn", "lstm", "gru")
-TOPOLOGIES = ("seq2seq", "seq2vec", "vec2seq", "encoder-decoder")
-# Which metrics make sense for which topology's output.
-METRICS_BY_TOPOLOGY = {
-    "seq2seq": ("rmse", "rmse_ratio"),
-    "seq2vec": ("accuracy",),
-    "vec2seq": ("exact_match",),
-    "encoder-decoder": ("exact_match",),
-}
+__all__ = ["CELLS", "TOPOLOGIES", "Scenario", "TrainingSpec", "load_scenario"]
+
 MAX_SCENARIO_BYTES = 1_000_000
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 MAX_SHOWN = 60  # characters of a bad value quoted in an error message
-HIGHER_IS_BETTER = {"accuracy": True, "exact_match": True, "rmse": False, "rmse_ratio": False}
 
 
 class _Strict(BaseModel):
@@ -46,8 +49,8 @@ class DataSpec(_Strict):
 
 
 class ModelSpec(_Strict):
-    cell: Literal["rnn", "lstm", "gru"] = "lstm"
-    nonlinearity: Literal["tanh", "relu"] = "tanh"  # vanilla rnn only
+    cell: Cell = "lstm"
+    nonlinearity: Nonlinearity = "tanh"  # vanilla rnn only
     hidden_size: int = Field(64, ge=1, le=1024)
     num_layers: int = Field(1, ge=1, le=3)
     embedding_size: int = Field(32, ge=1, le=1024)  # token inputs and outputs
@@ -58,7 +61,7 @@ class ModelSpec(_Strict):
 
 
 class TrainingSpec(_Strict):
-    optimizer: Literal["adam", "sgd"] = "adam"
+    optimizer: Optimizer = "adam"
     learning_rate: float = Field(0.003, gt=0, le=10)
     momentum: float = Field(0.9, ge=0, lt=1)  # sgd only
     batch_size: int = Field(32, ge=1, le=4096)
@@ -72,7 +75,7 @@ class TrainingSpec(_Strict):
 
 
 class GoalSpec(_Strict):
-    metric: Literal["accuracy", "exact_match", "rmse", "rmse_ratio"]
+    metric: Metric
     target: float = Field(ge=0, le=1e12)
 
     @property
@@ -91,7 +94,7 @@ class Scenario(_Strict):
     use_case: str = Field(min_length=1, max_length=60)
     summary: str = Field(min_length=1, max_length=200)
     description: str = ""
-    topology: Literal["seq2seq", "seq2vec", "vec2seq", "encoder-decoder"]
+    topology: Topology
     data: DataSpec
     model: ModelSpec = ModelSpec()
     training: TrainingSpec = TrainingSpec()

@@ -26,6 +26,7 @@ from torch import Tensor, nn
 from rnn_tui.core.cells import LayerStep, State, unroll
 from rnn_tui.core.data.base import BOS, EOS, PAD, Dataset, Split
 from rnn_tui.core.scenario import ModelSpec
+from rnn_tui.core.vocabulary import Topology
 
 
 @dataclass
@@ -102,7 +103,9 @@ class TokenDecoder(nn.Module):
         self.rnn = make_recurrent(spec, spec.embedding_size)
         self.head = nn.Linear(spec.hidden_size, vocab_size)
 
-    def teacher_forced(self, state: State, targets: Tensor, step_by_step: bool) -> tuple[Tensor, Tensor, list | None]:
+    def teacher_forced(
+        self, state: State, targets: Tensor, step_by_step: bool
+    ) -> tuple[Tensor, Tensor, list[list[LayerStep]] | None]:
         """Logits (B, L, V) predicting targets (B, L) given the true previous words."""
         previous = torch.cat([torch.full_like(targets[:, :1], BOS), targets[:, :-1]], dim=1)
         out, _, steps = run_recurrent(self.rnn, self.embedding(previous), state, None, step_by_step)
@@ -128,10 +131,23 @@ class TokenDecoder(nn.Module):
         return torch.cat(words, dim=1)
 
 
-class Seq2Seq(nn.Module):
+class RecurrentModel(nn.Module):
+    """What every topology offers the trainer, probes and traces (see the module docstring)."""
+
+    topology: Topology
+    parts: dict[str, nn.RNNBase]
+
+    def forward_loss(self, batch: Split, step_by_step: bool = False) -> Forward:
+        raise NotImplementedError
+
+    def predict(self, split: Split) -> Tensor:
+        raise NotImplementedError
+
+
+class Seq2Seq(RecurrentModel):
     """Many-to-many: an output at every step, e.g. the next value of a series."""
 
-    topology = "seq2seq"
+    topology: Topology = "seq2seq"
 
     def __init__(self, spec: ModelSpec, dataset: Dataset) -> None:
         super().__init__()
@@ -148,13 +164,14 @@ class Seq2Seq(nn.Module):
     @torch.no_grad()
     def predict(self, split: Split) -> Tensor:
         out, _, _ = run_recurrent(self.rnn, split.inputs, None, None, False)
-        return self.head(out)
+        values: Tensor = self.head(out)
+        return values
 
 
-class Seq2Vec(nn.Module):
+class Seq2Vec(RecurrentModel):
     """Many-to-one: the last state feeds a classifier head, e.g. sentiment."""
 
-    topology = "seq2vec"
+    topology: Topology = "seq2vec"
 
     def __init__(self, spec: ModelSpec, dataset: Dataset) -> None:
         super().__init__()
@@ -177,18 +194,20 @@ class Seq2Vec(nn.Module):
     @torch.no_grad()
     def predict(self, split: Split) -> Tensor:
         _, final, _ = run_recurrent(self.rnn, self._inputs(split), None, split.lengths, False)
-        return self.head(top_hidden(final)).argmax(-1)
+        logits: Tensor = self.head(top_hidden(final))
+        return logits.argmax(-1)
 
     @torch.no_grad()
     def probabilities(self, split: Split) -> Tensor:
         _, final, _ = run_recurrent(self.rnn, self._inputs(split), None, split.lengths, False)
-        return self.head(top_hidden(final)).softmax(-1)
+        logits: Tensor = self.head(top_hidden(final))
+        return logits.softmax(-1)
 
 
-class Vec2Seq(nn.Module):
+class Vec2Seq(RecurrentModel):
     """One-to-many: a vector sets the decoder's initial state, e.g. image captioning."""
 
-    topology = "vec2seq"
+    topology: Topology = "vec2seq"
 
     def __init__(self, spec: ModelSpec, dataset: Dataset) -> None:
         super().__init__()
@@ -220,10 +239,10 @@ def reverse_padded(tokens: Tensor, lengths: Tensor) -> Tensor:
     return tokens.gather(1, index)
 
 
-class EncoderDecoder(nn.Module):
+class EncoderDecoder(RecurrentModel):
     """The encoder's final state starts a decoder, e.g. translation."""
 
-    topology = "encoder-decoder"
+    topology: Topology = "encoder-decoder"
 
     def __init__(self, spec: ModelSpec, dataset: Dataset) -> None:
         super().__init__()
@@ -235,13 +254,16 @@ class EncoderDecoder(nn.Module):
         self.max_len = int(dataset.train.targets.shape[1]) + 2
 
     def source(self, split: Split) -> Tensor:
-        tokens = reverse_padded(split.inputs, split.lengths) if self.reverse_source else split.inputs
-        return self.embedding(tokens)
+        tokens = split.inputs
+        if self.reverse_source and split.lengths is not None:
+            tokens = reverse_padded(tokens, split.lengths)
+        embedded: Tensor = self.embedding(tokens)
+        return embedded
 
     def forward_loss(self, batch: Split, step_by_step: bool = False) -> Forward:
         _, state, enc_steps = run_recurrent(self.encoder, self.source(batch), None, batch.lengths, step_by_step)
         loss, logits, dec_steps = self.decoder.teacher_forced(state, batch.targets, step_by_step)
-        steps = {"encoder": enc_steps, "decoder": dec_steps} if step_by_step else {}
+        steps = {"encoder": enc_steps or [], "decoder": dec_steps or []} if step_by_step else {}
         return Forward(loss, steps, {"decoder": logits})
 
     @torch.no_grad()
@@ -250,9 +272,13 @@ class EncoderDecoder(nn.Module):
         return self.decoder.greedy(state, self.max_len)
 
 
-MODELS = {"seq2seq": Seq2Seq, "seq2vec": Seq2Vec, "vec2seq": Vec2Seq, "encoder-decoder": EncoderDecoder}
-RecurrentModel = Seq2Seq | Seq2Vec | Vec2Seq | EncoderDecoder
+MODELS: dict[Topology, type[Seq2Seq | Seq2Vec | Vec2Seq | EncoderDecoder]] = {
+    "seq2seq": Seq2Seq,
+    "seq2vec": Seq2Vec,
+    "vec2seq": Vec2Seq,
+    "encoder-decoder": EncoderDecoder,
+}
 
 
-def build_model(topology: str, spec: ModelSpec, dataset: Dataset) -> RecurrentModel:
+def build_model(topology: Topology, spec: ModelSpec, dataset: Dataset) -> RecurrentModel:
     return MODELS[topology](spec, dataset)

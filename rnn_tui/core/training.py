@@ -12,9 +12,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-import numpy as np
 import torch
 
 from rnn_tui.core.data.base import Dataset, Split
@@ -22,50 +20,15 @@ from rnn_tui.core.data.loading import build_dataset
 from rnn_tui.core.errors import ScenarioError
 from rnn_tui.core.metrics import compute_metric
 from rnn_tui.core.probes import gradient_through_time, parameter_grad_norms
-from rnn_tui.core.scenario import Scenario
+from rnn_tui.core.reports import EvalResult, Probe, RunSummary, StepReport
+from rnn_tui.core.scenario import Scenario, TrainingSpec
 from rnn_tui.core.topologies import build_model
+from rnn_tui.core.vocabulary import GATE_COUNT
+
+__all__ = ["EvalResult", "RunSummary", "StepReport", "Trainer"]
 
 PROBE_BATCH = 16  # held-out examples in the fixed gradient-through-time probe batch
 MEMORY_SHARE = 0.5  # of this machine's memory that one training step or evaluation may need
-GATES = {"rnn": 1, "lstm": 4, "gru": 3}
-
-
-@dataclass
-class EvalResult:
-    loss: float  # held-out loss
-    metric: float  # the scenario's goal metric on held-out data
-    examples: int
-
-
-@dataclass
-class StepReport:
-    """What one training step did; numpy/Python values only (safe to send anywhere)."""
-
-    step: int
-    loss: float
-    grad_norm: float  # total gradient norm before clipping
-    grad_norm_clipped: float  # after clipping (equal when clipping did not fire)
-    clipped: bool
-    learning_rate: float
-    param_grad_norms: dict[str, float]
-    seconds: float  # since the trainer was created
-    eval: EvalResult | None = None
-    # Gradient through time on the probe batch, weights as before this step's update:
-    # part -> (layers, T) norms of dL/dh_t.
-    probe: dict[str, np.ndarray] | None = None
-    diverged: str | None = None  # why training stopped here, if it diverged
-
-
-@dataclass
-class RunSummary:
-    steps: int
-    final: EvalResult
-    metric: str
-    target: float
-    reached: bool
-    diverged: str | None
-    seconds: float
-    baselines: dict[str, float] = field(default_factory=dict)
 
 
 class Trainer:
@@ -80,7 +43,6 @@ class Trainer:
         self.model = build_model(scenario.topology, scenario.model, self.dataset)
         self.parameters = list(self.model.named_parameters())
         self.optimizer = make_optimizer(self.model, scenario)
-        self.clip, self.max_norm = settings.clip, settings.max_norm
         self.step = 0
         self.diverged: str | None = None
         self._batches = torch.Generator().manual_seed(settings.seed)
@@ -92,17 +54,30 @@ class Trainer:
 
     # -- settings that may change while training ------------------------------------
     @property
+    def training(self) -> TrainingSpec:
+        """The training settings in force: the one place the loop reads them from."""
+        return self.scenario.training
+
+    @property
     def learning_rate(self) -> float:
         return float(self.optimizer.param_groups[0]["lr"])
 
-    def set_learning_rate(self, value: float) -> None:
-        for group in self.optimizer.param_groups:
-            group["lr"] = value
+    def update(self, training: TrainingSpec) -> None:
+        """Apply new training settings at once: learning rate, clipping, batch size, cadences.
 
-    def set_clipping(self, clip: bool, max_norm: float | None = None) -> None:
-        self.clip = clip
-        if max_norm is not None:
-            self.max_norm = max_norm
+        The optimizer's kind, its momentum and the seed shape the run from its start:
+        changing them needs a new Trainer (``core.changes.effect_of`` says "model"/"data").
+        """
+        old = self.training
+        fixed = ("optimizer", "momentum", "seed")
+        if any(getattr(old, key) != getattr(training, key) for key in fixed):
+            raise ValueError(f"{', '.join(fixed)} cannot change on a live trainer; build a new one")
+        self.scenario = self.scenario.model_copy(update={"training": training})
+        for group in self.optimizer.param_groups:
+            group["lr"] = training.learning_rate
+        if training.eval_size != old.eval_size:
+            test = self.dataset.test
+            self.eval_split = test.select(range(min(training.eval_size, len(test))))
 
     # -- the loop --------------------------------------------------------------------
     def run(
@@ -112,7 +87,7 @@ class Trainer:
         steps: int | None = None,
     ) -> RunSummary:
         """Train ``steps`` more steps (default: the scenario's budget) or until ``stop`` is set."""
-        end = self.step + (self.scenario.training.steps if steps is None else steps)
+        end = self.step + (self.training.steps if steps is None else steps)
         while self.step < end and not (stop is not None and stop.is_set()):
             report = self.train_step()
             if on_step is not None:
@@ -123,7 +98,7 @@ class Trainer:
 
     def train_step(self) -> StepReport:
         """One optimisation step; on NaN/Inf the last good weights are restored."""
-        settings = self.scenario.training
+        settings = self.training
         self.step += 1
         self.model.train()
         probe = self.probe() if (self.step - 1) % settings.probe_every == 0 else None
@@ -133,13 +108,14 @@ class Trainer:
         loss_value = loss.detach().item()
         if not math.isfinite(loss_value):
             return self._diverge(loss_value, f"loss is {loss_value} at step {self.step}", probe)
-        loss.backward()
+        torch.autograd.backward(loss)
         per_param, total = parameter_grad_norms(self.parameters)
         if not math.isfinite(total):
             return self._diverge(loss_value, f"gradient norm is {total} at step {self.step}", probe, total)
-        clipped = self.clip and total > self.max_norm
+        max_norm = settings.max_norm
+        clipped = settings.clip and total > max_norm
         if clipped:
-            torch._foreach_mul_([p.grad for _, p in self.parameters if p.grad is not None], self.max_norm / (total + 1e-6))
+            torch._foreach_mul_([p.grad for _, p in self.parameters if p.grad is not None], max_norm / (total + 1e-6))
         torch._foreach_copy_(self._last_good, [p.detach() for _, p in self.parameters])
         self.optimizer.step()
         self.diverged = None
@@ -147,7 +123,7 @@ class Trainer:
             step=self.step,
             loss=loss_value,
             grad_norm=total,
-            grad_norm_clipped=min(total, self.max_norm) if clipped else total,
+            grad_norm_clipped=min(total, max_norm) if clipped else total,
             clipped=bool(clipped),
             learning_rate=self.learning_rate,
             param_grad_norms=self._named(per_param),
@@ -156,7 +132,9 @@ class Trainer:
             probe=probe,
         )
 
-    def _diverge(self, loss: float, cause: str, probe, total: float = math.nan) -> StepReport:
+    def _diverge(
+        self, loss: float, cause: str, probe: Probe | None, total: float = math.nan
+    ) -> StepReport:
         with torch.no_grad():
             torch._foreach_copy_([p for _, p in self.parameters], self._last_good)
         self.optimizer.zero_grad(set_to_none=True)
@@ -173,7 +151,7 @@ class Trainer:
 
     def _sample_batch(self) -> Split:
         train = self.dataset.train
-        size = min(self.scenario.training.batch_size, len(train))
+        size = min(self.training.batch_size, len(train))
         index = torch.randint(len(train), (size,), generator=self._batches)
         return train.select(index)
 
@@ -188,7 +166,7 @@ class Trainer:
         self.model.train()
         return EvalResult(loss, metric, len(split))
 
-    def probe(self) -> dict[str, np.ndarray]:
+    def probe(self) -> Probe:
         """Gradient through time on the fixed probe batch, at the current weights."""
         return gradient_through_time(self.model, self.probe_batch)
 
@@ -216,7 +194,7 @@ def activation_bytes(scenario: Scenario, dataset: Dataset) -> tuple[int, int]:
     spec, settings = scenario.model, scenario.training
     steps = recurrent_steps(dataset)
     embedding = spec.embedding_size if "tokens" in (dataset.input_kind, dataset.output_kind) else 0
-    per_step = spec.num_layers * (GATES[spec.cell] + 2) * spec.hidden_size + embedding + dataset.output_size
+    per_step = spec.num_layers * (GATE_COUNT[spec.cell] + 2) * spec.hidden_size + embedding + dataset.output_size
     batch = min(settings.batch_size, len(dataset.train))
     evaluated = min(settings.eval_size, len(dataset.test))
     return 4 * batch * steps * per_step * 2, 4 * evaluated * steps * per_step

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from rnn_tui.core.scenario import TOPOLOGIES
+from rnn_tui.core.vocabulary import CELL_LABELS, TOPOLOGIES
+
+if TYPE_CHECKING:
+    from rnn_tui.ui.screens.main import MainScreen
 
 Command = tuple[str, str, Callable[[], object]]
 
 
-def main_commands(screen) -> list[Command]:
+def main_commands(screen: MainScreen) -> list[Command]:
     """Every command the palette offers on the main screen."""
     from rnn_tui.ui.screens import files
-    from rnn_tui.ui.screens.main import MainScreen
+    from rnn_tui.ui.screens.main import KEY_BINDINGS
 
     commands: list[Command] = []
     current = screen.scenario
@@ -41,7 +45,7 @@ def main_commands(screen) -> list[Command]:
             commands.append(
                 (f"Topology: {topology}", f"opens {first}", partial(screen.open_scenario, first))
             )
-    for cell, label in (("rnn", "vanilla RNN"), ("lstm", "LSTM"), ("gru", "GRU")):
+    for cell, label in CELL_LABELS.items():
         if cell != current.model.cell:
             commands.append(
                 (
@@ -73,7 +77,7 @@ def main_commands(screen) -> list[Command]:
             partial(screen.show_panel, "compare"),
         ),
     ]
-    for binding in MainScreen.BINDINGS:
+    for binding in KEY_BINDINGS:
         key = screen.app.get_key_display(binding)
         commands.append(
             (

@@ -1,65 +1,73 @@
 """Train vanilla RNN, LSTM and GRU one after another on the same data and seed, in a spawn process.
 
-Started through ``training_process.TrainingProcess(compare_main)``; no textual import.
-
-Reports (child -> UI), tuples:
-    ("steps", cell, [{"step", "loss", "eval", "probe"}, ...])
-    ("done", cell, {"loss", "metric", "examples"} | None, diverged or None)
-    ("finished",)
-    ("error", message)
+Started through ``training_process.TrainingProcess(compare_main)`` and speaking the same
+protocol (``ui.protocol``): it takes Quit; it reports Steps (tagged with the cell),
+CellDone after each cell, State(running=False, why="finished") at the end, or Failed.
+No textual import.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import queue
 import sys
 import time
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING
 
-CELLS = ("rnn", "lstm", "gru")
+from rnn_tui.core.vocabulary import CELLS, Cell
+from rnn_tui.ui.protocol import CellDone, Command, Failed, Quit, Report, State, Steps
+
+if TYPE_CHECKING:
+    from multiprocessing.queues import Queue
+
+    from rnn_tui.core.reports import StepReport
+    from rnn_tui.core.scenario import Scenario
+    from rnn_tui.core.training import Trainer
+
 FLUSH_SECONDS = 0.2
 
 
-def _record(report: Any) -> dict[str, Any]:
-    return {
-        "step": report.step,
-        "loss": report.loss,
-        "eval": None if report.eval is None else dataclasses.asdict(report.eval),
-        "probe": report.probe,
-        "diverged": report.diverged,
-    }
-
-
 def _train_cell(
-    trainer: Any, cell: str, steps: int, commands: Any, reports: Any, parent_pid: int
+    trainer: Trainer,
+    cell: Cell,
+    steps: int,
+    commands: Queue[Command],
+    reports: Queue[Report],
+    parent_pid: int,
 ) -> bool:
     """Train one cell; False if told to quit (or orphaned)."""
-    pending: list[dict[str, Any]] = []
+    pending: list[StepReport] = []
     flushed = time.perf_counter()
     for _ in range(steps):
         report = trainer.train_step()
-        pending.append(_record(report))
+        pending.append(report)
         if time.perf_counter() - flushed > FLUSH_SECONDS or report.diverged:
-            reports.put(("steps", cell, pending))
+            reports.put(Steps(cell, tuple(pending)))
             pending, flushed = [], time.perf_counter()
-            if os.getppid() != parent_pid:
+            if os.getppid() != parent_pid or _quit_asked(commands):
                 return False
-            try:
-                if commands.get_nowait()[0] == "quit":
-                    return False
-            except queue.Empty:
-                pass
         if report.diverged:
             break
     if pending:
-        reports.put(("steps", cell, pending))
+        reports.put(Steps(cell, tuple(pending)))
     return True
 
 
-def compare_main(commands: Any, reports: Any, scenario: Any, steps: int, parent_pid: int) -> None:
+def _quit_asked(commands: Queue[Command]) -> bool:
+    try:
+        return isinstance(commands.get_nowait(), Quit)
+    except queue.Empty:
+        return False
+
+
+def compare_main(
+    commands: Queue[Command],
+    reports: Queue[Report],
+    scenario: Scenario,
+    steps: int,
+    parent_pid: int,
+) -> None:
     """Entry point: each cell trains ``steps`` steps from the same seed on the same data."""
     devnull = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
     sys.stdout = sys.stderr = devnull
@@ -76,12 +84,11 @@ def compare_main(commands: Any, reports: Any, scenario: Any, steps: int, parent_
             if not _train_cell(trainer, cell, steps, commands, reports, parent_pid):
                 reports.cancel_join_thread()  # quitting: do not wait for the app to read
                 os._exit(0)
-            final = None if trainer.diverged else dataclasses.asdict(trainer.evaluate())
-            reports.put(("done", cell, final, trainer.diverged))
-        else:
-            reports.put(("finished",))
+            final = None if trainer.diverged else trainer.evaluate()
+            reports.put(CellDone(cell, final, trainer.diverged))
+        reports.put(State(False, steps, "finished"))
     except Exception:  # noqa: BLE001 - report anything, then end cleanly
-        reports.put(("error", "the comparison failed:\n" + traceback.format_exc(limit=8)))
+        reports.put(Failed("the comparison failed:\n" + traceback.format_exc(limit=8)))
     reports.close()
     reports.join_thread()
     os._exit(0)  # skip the slow interpreter teardown with torch loaded

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from textual.message import Message
+
+if TYPE_CHECKING:  # both import torch: the app loads it in a worker, after the first frame
+    from rnn_tui.core.inference import TryResult
+    from rnn_tui.core.trace import Trace
+    from rnn_tui.ui.mirror import Mirror
 
 
 @dataclass
@@ -26,7 +32,7 @@ class ScenarioRequested(Message):
 class MirrorBuilt(Message):
     """The UI's copy of the model (``mirror.Mirror``) is ready, or could not be built."""
 
-    mirror: Any | None
+    mirror: Mirror | None
     error: str | None = None
     generation: int = 0
 
@@ -35,11 +41,11 @@ class MirrorBuilt(Message):
 class TraceReady(Message):
     """A trace of one sample under the weights of training step ``step``."""
 
-    trace: Any
+    trace: Trace
     sample: int
     step: int | None
     source: str = "held-out"  # "held-out" or "typed" (the Try it panel's input)
-    image: Any = None  # the picture, for captioning
+    image: np.ndarray | None = None  # the picture, for captioning
 
 
 @dataclass
@@ -52,9 +58,9 @@ class TryItRequested(Message):
 
 @dataclass
 class TryItAnswered(Message):
-    """The model's answer to the typed input (a ``mirror.TryResult``), or an error sentence."""
+    """The model's answer to the typed input, or an error sentence."""
 
-    result: Any
+    result: TryResult | str
     step: int | None
 
 

@@ -7,15 +7,22 @@ first screen is up. No textual import here.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rnn_tui.core.scenario import Scenario
+from rnn_tui.ui.protocol import Weights
+
+if TYPE_CHECKING:
+    from rnn_tui.core.data.base import Dataset
+    from rnn_tui.core.inference import TryResult
+    from rnn_tui.core.trace import Trace
 
 
 class Mirror:
     """A model of the scenario's shape whose weights follow the trainer's."""
+
+    dataset: Dataset
 
     def __init__(self, scenario: Scenario, previous: Mirror | None = None) -> None:
         import torch
@@ -26,13 +33,15 @@ class Mirror:
         # The training process uses one core; tracing here must not fight it for both.
         torch.set_num_threads(1)
         self.scenario = scenario
-        same_data = (
+        if (
             previous is not None
             and previous.scenario.data == scenario.data
             and previous.scenario.training.seed == scenario.training.seed
             and previous.scenario.topology == scenario.topology
-        )
-        self.dataset = previous.dataset if same_data else build_dataset(scenario)
+        ):
+            self.dataset = previous.dataset  # same data: skip regenerating it
+        else:
+            self.dataset = build_dataset(scenario)
         self.model = build_model(scenario.topology, scenario.model, self.dataset)
         self.step: int | None = None  # training step of the loaded weights; None: not loaded
         self.version: int | None = None  # the session's count of weights received, when loaded
@@ -53,7 +62,18 @@ class Mirror:
     def test_size(self) -> int:
         return len(self.dataset.test)
 
-    def load_state(self, state: dict[str, Any], step: int, version: int | None = None) -> bool:
+    def catch_up(self, weights: tuple[int, Weights] | None, version: int) -> bool:
+        """Bring the model to the session's newest weights (number ``version``) unless it has
+        them already; False if there are none or they belong to another shape.
+        Call with ``lock`` held."""
+        if weights is None:
+            return False
+        if self.version == version:
+            return True
+        step, state = weights
+        return self.load_state(state, step, version)
+
+    def load_state(self, state: Weights, step: int, version: int | None = None) -> bool:
         """Load numpy weights from the trainer; False if they belong to another shape."""
         import torch
 
@@ -66,10 +86,10 @@ class Mirror:
         self.step, self.version = step, version
         return True
 
-    def state(self) -> dict[str, Any]:
+    def state(self) -> Weights:
         return {k: v.detach().cpu().numpy().copy() for k, v in self.model.state_dict().items()}
 
-    def trace(self, index: int) -> Any:
+    def trace(self, index: int) -> Trace:
         """The engine's trace of held-out example ``index`` under the loaded weights."""
         from rnn_tui.core.trace import trace_example
 
@@ -79,38 +99,10 @@ class Mirror:
         )
 
     def try_input(self, text: str) -> TryResult:
-        """Run the model on typed text, typed numbers, or a picked held-out example number."""
-        from rnn_tui.core.errors import RnnTuiError
-        from rnn_tui.core.inference import encode_series, encode_text, run_model, test_example
-        from rnn_tui.core.trace import trace_example
+        """The engine's answer to what the user typed (see ``core.inference.answer_input``)."""
+        from rnn_tui.core.inference import answer_input
 
-        dataset = self.dataset
-        image = None
-        unknown: list[str] = []
-        if dataset.input_kind == "tokens":
-            user = encode_text(dataset, text)
-            example, unknown = user.example, user.unknown_words
-        elif dataset.input_kind == "series":
-            example = encode_series(dataset, text).example
-        else:
-            try:
-                index = int(text.strip()) - 1
-            except ValueError:
-                raise RnnTuiError(
-                    f"type an example number from 1 to {self.test_size}, not {text.strip()!r}."
-                ) from None
-            example = test_example(dataset, index)
-            images = dataset.extras.get("test_images")
-            image = None if images is None else images[index]
-        answer = run_model(self.model, dataset, example)
-        if dataset.input_kind == "tokens" and dataset.output_kind == "tokens":
-            # Typed text has no target: let the decoder read its own words, so the trace
-            # steps through what the model wrote (not a placeholder target).
-            example = own_words_as_target(self.model, example)
-        if dataset.input_kind == "series" and dataset.output_kind == "series":
-            answer = f"next value after each step: {answer}\ncontinued: {continue_series(self.model, dataset, example)}"
-        trace = trace_example(self.model, dataset, example, self.scenario.name)
-        return TryResult(text, answer, unknown, trace, image)
+        return answer_input(self.model, self.dataset, text, self.scenario.name)
 
     def save(self, path: str | Path, step: int) -> Path:
         from rnn_tui.core.weights import save_weights
@@ -120,9 +112,9 @@ class Mirror:
             "scenario": self.scenario.name,
             "topology": self.scenario.topology,
             "cell": spec.cell,
-            "hidden_size": spec.hidden_size,
-            "num_layers": spec.num_layers,
-            "step": step,
+            "hidden_size": str(spec.hidden_size),
+            "num_layers": str(spec.num_layers),
+            "step": str(step),
         }
         return save_weights(self.model, path, meta)
 
@@ -131,50 +123,3 @@ class Mirror:
         from rnn_tui.core.weights import load_weights
 
         return load_weights(self.model, path)
-
-
-CONTINUE_STEPS = 10  # values a series prefix is continued by
-
-
-def own_words_as_target(model: Any, example: Any) -> Any:
-    """The example with the model's greedy output as its target (teacher forcing = free running)."""
-    from dataclasses import replace
-
-    return replace(example, targets=model.predict(example))
-
-
-def continue_series(model: Any, dataset: Any, example: Any, steps: int = CONTINUE_STEPS) -> str:
-    """Feed the prefix, then each prediction back in as the next input, ``steps`` times."""
-    import torch
-
-    from rnn_tui.core.readable import value_text
-
-    inputs = example.inputs
-    length = inputs.shape[1]
-    with torch.no_grad():
-        for _ in range(steps):
-            predicted = model.predict(replace_inputs(example, inputs))
-            inputs = torch.cat([inputs, predicted[:, -1:, : inputs.shape[2]]], dim=1)
-    values = inputs[0, length:, 0].double() * dataset.scale + dataset.offset
-    if example.scales is not None:
-        values = values * float(example.scales[0])
-    if example.offsets is not None:
-        values = values + float(example.offsets[0])
-    return " ".join(value_text(v) for v in values.tolist())
-
-
-def replace_inputs(example: Any, inputs: Any) -> Any:
-    from dataclasses import replace
-
-    return replace(example, inputs=inputs, targets=inputs)
-
-
-@dataclass
-class TryResult:
-    """The model's answer to the user's input, and the trace to step through it."""
-
-    text: str
-    answer: str
-    unknown_words: list[str]
-    trace: Any
-    image: Any = None

@@ -7,9 +7,26 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from typing import Any
 
+from rnn_tui.core.reports import EvalResult, StepReport
 from rnn_tui.core.scenario import Scenario
+from rnn_tui.core.vocabulary import Effect
+from rnn_tui.ui.protocol import (
+    Failed,
+    Load,
+    Pause,
+    Ready,
+    Report,
+    Reset,
+    Run,
+    State,
+    Step,
+    Steps,
+    Update,
+    Weights,
+    WeightsAt,
+    Why,
+)
 from rnn_tui.ui.training_process import TrainingProcess
 
 RATE_WINDOW_SECONDS = 3.0  # steps/s is measured over the last few seconds of reports
@@ -26,15 +43,13 @@ class Session:
         self.previous: Scenario | None = None  # to go back to if the new one cannot be built
         self.error: str | None = None
         self.running = False
-        self.why = "loading"  # what the training process last said: running, paused, budget...
+        self.why: Why = "loading"  # what the training process last said: running, paused, budget...
         self.step = 0
         self.diverged: str | None = None
         self.diverged_step: int | None = None
-        self.latest: dict[str, Any] | None = None  # the newest step report
-        self.last_eval: tuple[int, dict[str, Any]] | None = None
-        self.weights: tuple[int, dict[str, Any]] | None = (
-            None  # newest (step, weights), for the mirror
-        )
+        self.latest: StepReport | None = None  # the newest step report that did not diverge
+        self.last_eval: tuple[int, EvalResult] | None = None
+        self.weights: tuple[int, Weights] | None = None  # newest (step, weights), for the mirror
         self.weights_version = 0  # counts weights received, so the mirror knows when it is behind
         self.kept_step = 0  # step of the last reset, save or load: training after it is at risk
         self._rate: deque[tuple[float, int]] = deque()
@@ -78,19 +93,19 @@ class Session:
             return None
         self.running = True  # optimistic: the process confirms with a "state" report
         self._rate.clear()
-        self.process.send("run", self.next_run_steps())
+        self.process.send(Run(self.next_run_steps()))
         return None
 
     def pause(self) -> None:
         if self.running:
-            self.process.send("pause")
+            self.process.send(Pause())
 
     def step_once(self) -> str | None:
         if not self.ready:
             return self.not_ready_reason()
         if self.running:
             return "training is running; pause it (space) to take single steps"
-        self.process.send("step")
+        self.process.send(Step())
         return None
 
     def not_ready_reason(self) -> str:
@@ -98,17 +113,12 @@ class Session:
             return f"training is unavailable: {self.error}"
         return "the model is still loading; training starts once it is ready"
 
-    def apply(self, scenario: Scenario, effect: str) -> None:
-        """Switch to ``scenario``; ``effect`` (see fields.EFFECTS) says what must be rebuilt."""
+    def apply(self, scenario: Scenario, effect: Effect) -> None:
+        """Switch to ``scenario``; ``effect`` (``core.changes.effect_of``) says what must be rebuilt."""
         old, self.scenario = self.scenario, scenario
-        if effect == "live":
-            training = scenario.training
-            if training.learning_rate != old.training.learning_rate:
-                self.process.send("set_lr", training.learning_rate)
-            if (training.clip, training.max_norm) != (old.training.clip, old.training.max_norm):
-                self.process.send("set_clip", training.clip, training.max_norm)
-        elif effect == "settings":
-            self.process.send("settings", scenario)
+        if effect in ("live", "settings"):
+            # The whole training spec at once: the trainer is its one owner.
+            self.process.send(Update(scenario.training))
         else:
             self.reset(previous=old)
 
@@ -127,7 +137,7 @@ class Session:
         if not self.process.alive:
             self.process.start(self.scenario)
         else:
-            self.process.send("reset", self.scenario)
+            self.process.send(Reset(self.scenario))
 
     def revert(self) -> Scenario | None:
         """Go back to the scenario before a change that could not be built; None if none."""
@@ -138,9 +148,9 @@ class Session:
         self.reset()
         return previous
 
-    def load_weights(self, state: dict[str, Any]) -> None:
+    def load_weights(self, state: Weights) -> None:
         """Weights from a file (already checked by the mirror) into the trainer."""
-        self.process.send("load", state)
+        self.process.send(Load(state))
         self.kept_step = self.step
         self.diverged = self.diverged_step = None
 
@@ -148,38 +158,40 @@ class Session:
         self.kept_step = self.step
 
     # -- reports ------------------------------------------------------------------------
-    def poll(self) -> list[tuple]:
+    def poll(self) -> list[Report]:
         """Apply every waiting report to this state; returns the ones that count."""
-        events = []
-        for event in self.process.drain():
-            kind = event[0]
-            if kind == "error":
-                self._on_error(event[1])
-                events.append(event)
-                continue
-            if kind == "ready":
-                self._on_ready(event)
-            elif self.awaiting_ready:
-                continue  # from a trainer that was replaced
-            elif kind == "steps":
-                self._on_steps(event[1])
-            elif kind == "weights":
-                self.weights = (event[1], event[2])
-                self.weights_version += 1
-            elif kind == "state":
-                self._on_state(event)
-            events.append(event)
+        taken: list[Report] = []
+        for report in self.process.drain():
+            match report:
+                case Failed(message):
+                    self._on_error(message)
+                case Ready():
+                    self._on_ready(report)
+                case _ if self.awaiting_ready:
+                    continue  # from a trainer that was replaced
+                case Steps(_, reports):
+                    self._on_steps(reports)
+                case WeightsAt(step, weights):
+                    self.weights = (step, weights)
+                    self.weights_version += 1
+                case State(running, step, why):
+                    self.running, self.step, self.why = running, step, why
+                    if running:
+                        self._rate.clear()
+                case _:
+                    continue  # CellDone: the compare process's, not ours
+            taken.append(report)
         if not self.process.alive and self.ready and not self.error:
-            self._on_error("the training process stopped unexpectedly; press r to restart it")
-            events.append(("error", self.error))
-        return events
+            failure = Failed("the training process stopped unexpectedly; press r to restart it")
+            self._on_error(failure.message)
+            taken.append(failure)
+        return taken
 
-    def _on_ready(self, event: tuple) -> None:
-        _, step, state, _info = event
+    def _on_ready(self, report: Ready) -> None:
         self.ready, self.awaiting_ready, self.error = True, False, None
         self.previous = None
-        self.step = self.kept_step = step
-        self.weights = (step, state)
+        self.step = self.kept_step = report.step
+        self.weights = (report.step, report.weights)
         self.weights_version += 1
         self.why = "ready"
 
@@ -190,23 +202,17 @@ class Session:
             self.why = "error"
         self.ready = self.ready and not self.awaiting_ready
 
-    def _on_steps(self, reports: list[dict[str, Any]]) -> None:
+    def _on_steps(self, reports: tuple[StepReport, ...]) -> None:
         for report in reports:
-            self.step = report["step"]
-            if report["diverged"]:
-                self.diverged, self.diverged_step = report["diverged"], report["step"]
+            self.step = report.step
+            if report.diverged:
+                self.diverged, self.diverged_step = report.diverged, report.step
             else:
                 self.latest = report
-                if self.diverged and math.isfinite(report["loss"]):
+                if self.diverged and math.isfinite(report.loss):
                     self.diverged = self.diverged_step = None
-            if report["eval"] is not None:
-                self.last_eval = (report["step"], report["eval"])
-            self._rate.append((report["seconds"], report["step"]))
+            if report.eval is not None:
+                self.last_eval = (report.step, report.eval)
+            self._rate.append((report.seconds, report.step))
         while len(self._rate) > 2 and self._rate[-1][0] - self._rate[0][0] > RATE_WINDOW_SECONDS:
             self._rate.popleft()
-
-    def _on_state(self, event: tuple) -> None:
-        _, running, step, why = event
-        self.running, self.step, self.why = running, step, why
-        if running:
-            self._rate.clear()

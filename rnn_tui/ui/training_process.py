@@ -4,49 +4,60 @@ Measured on this machine (../shared/STYLE.md): a thread worker loses 40-50% of t
 training speed to the UI's rendering (the GIL); a spawn process with one torch thread
 keeps about 94%. No textual import here: the child process imports this module.
 
-Commands (UI -> child), tuples:
-    ("run", steps)          train up to ``steps`` more steps, until paused
-    ("pause",)              stop after the current step
-    ("step",)               one training step (when not running)
-    ("set_lr", value)       learning rate, applied to the optimizer at once
-    ("set_clip", on, norm)  gradient clipping on/off and its max norm
-    ("settings", scenario)  same model, new batch size / eval cadence / budget
-    ("reset", scenario)     a fresh Trainer (new weights; new data if the data changed)
-    ("load", state)         load weights ({name: numpy}) into the model
-    ("weights",)            send the current weights
-    ("quit",)
-
-Reports (child -> UI), tuples:
-    ("ready", step, weights, info)   a Trainer exists; info: {"seconds": build time}
-    ("steps", [report, ...])         StepReports as dicts (see ``report_dict``)
-    ("weights", step, weights)       {name: numpy} after a run stops, a step, or every few seconds
-    ("state", running, step, why)    training started or stopped, and why
-    ("error", message)               the scenario could not be built, or a step failed
+What crosses is ``ui.protocol``: commands Run, Pause, Step, Update, Reset, Load,
+SendWeights, Quit go down; reports Ready, Steps, WeightsAt, State, Failed come up.
+``TrainingProcess`` is also the handle of the compare process (``compare_process``),
+which speaks the same protocol.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import multiprocessing as mp
 import os
 import queue
 import sys
 import time
 import traceback
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from rnn_tui.ui.protocol import (
+    Command,
+    Failed,
+    Load,
+    Pause,
+    Quit,
+    Ready,
+    Report,
+    Reset,
+    Run,
+    SendWeights,
+    State,
+    Step,
+    Steps,
+    Update,
+    Weights,
+    WeightsAt,
+    Why,
+)
+
+if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
+    from multiprocessing.queues import Queue
+
+    import torch
+
+    from rnn_tui.core.reports import StepReport
+    from rnn_tui.core.scenario import Scenario
+    from rnn_tui.core.training import Trainer
 
 FLUSH_SECONDS = 0.1  # reports cross at most ~10 times a second, in batches
 WEIGHTS_SECONDS = 2.0  # while running, weights for the timestep view this often
 IDLE_POLL_SECONDS = 0.5  # paused: how often to check that the parent is still alive
 
 
-def report_dict(report: Any) -> dict[str, Any]:
-    """A StepReport as plain Python/numpy values, so the UI unpickles it without torch."""
-    return dataclasses.asdict(report)
-
-
-def weights_of(model: Any) -> dict[str, Any]:
+def weights_of(model: torch.nn.Module) -> Weights:
     """The model's state_dict as numpy arrays (copies, safe to send)."""
     return {
         name: tensor.detach().cpu().numpy().copy() for name, tensor in model.state_dict().items()
@@ -56,15 +67,17 @@ def weights_of(model: Any) -> dict[str, Any]:
 class _Child:
     """The loop inside the child process: one Trainer, driven by commands."""
 
-    def __init__(self, commands: Any, reports: Any, parent_pid: int) -> None:
+    def __init__(
+        self, commands: Queue[Command], reports: Queue[Report], parent_pid: int
+    ) -> None:
         self.commands, self.reports, self.parent_pid = commands, reports, parent_pid
-        self.trainer: Any = None
+        self.trainer: Trainer | None = None
         self.remaining = 0  # steps left in the current run; 0 = paused
-        self.pending: list[dict[str, Any]] = []
+        self.pending: list[StepReport] = []
         self.last_flush = self.last_weights = time.perf_counter()
 
     # -- building ------------------------------------------------------------------
-    def build(self, scenario: Any) -> None:
+    def build(self, scenario: Scenario) -> None:
         from rnn_tui.core.errors import RnnTuiError
         from rnn_tui.core.training import Trainer
 
@@ -79,89 +92,93 @@ class _Child:
             dataset = old.dataset  # same data: skip regenerating it
         self.trainer = None
         self.remaining = 0
-        # Reports of the replaced trainer not yet sent would arrive after "ready" and be
+        # Reports of the replaced trainer not yet sent would arrive after Ready and be
         # taken for the new one's (its step count, its chart points).
         self.pending = []
         try:
             self.trainer = Trainer(scenario, dataset=dataset)
         except RnnTuiError as error:
-            self.reports.put(("error", str(error)))
+            self.reports.put(Failed(str(error)))
             return
-        info = {"seconds": time.perf_counter() - started}
-        self.reports.put(("ready", self.trainer.step, weights_of(self.trainer.model), info))
+        seconds = time.perf_counter() - started
+        self.reports.put(Ready(self.trainer.step, weights_of(self.trainer.model), seconds))
 
     # -- commands ------------------------------------------------------------------
-    def handle(self, command: tuple) -> bool:
+    def handle(self, command: Command) -> bool:
         """Apply one command; False means quit."""
-        name, *args = command
+        match command:
+            case Quit():
+                return False
+            case Reset(scenario):
+                self.build(scenario)
+                return True
         trainer = self.trainer
-        if name == "quit":
-            return False
-        if name == "reset":
-            self.build(args[0])
-            return True
         if trainer is None:
-            return True  # nothing to drive until a reset builds a trainer
-        if name == "run":
-            self.remaining = max(int(args[0]), 0)
-            self._state(self.remaining > 0, "running" if self.remaining else "budget")
-        elif name == "pause":
-            if self.remaining:
-                self.remaining = 0
-                self._stopped("paused")
-        elif name == "step":
-            if not self.remaining:
-                self._train_one()
-                self._stopped("stepped")
-        elif name == "set_lr":
-            trainer.set_learning_rate(float(args[0]))
-        elif name == "set_clip":
-            trainer.set_clipping(bool(args[0]), float(args[1]))
-        elif name == "settings":
-            trainer.scenario = args[0]  # batch size and cadences are read from it every step
-        elif name == "load":
-            self._load(args[0])
-        elif name == "weights":
-            self._send_weights()
+            return True  # nothing to drive until a Reset builds a trainer
+        match command:
+            case Run(steps):
+                self.remaining = max(steps, 0)
+                self._state(self.remaining > 0, "running" if self.remaining else "budget")
+            case Pause():
+                if self.remaining:
+                    self.remaining = 0
+                    self._stopped("paused")
+            case Step():
+                if not self.remaining:
+                    self._train_one()
+                    self._stopped("stepped")
+            case Update(training):
+                trainer.update(training)
+            case Load(weights):
+                self._load(trainer, weights)
+            case SendWeights():
+                self._send_weights()
         return True
 
-    def _load(self, state: dict[str, Any]) -> None:
+    def _load(self, trainer: Trainer, weights: Weights) -> None:
         import torch
 
-        tensors = {name: torch.from_numpy(value) for name, value in state.items()}
-        self.trainer.model.load_state_dict(tensors)
-        self.trainer.diverged = None
+        tensors = {name: torch.from_numpy(value) for name, value in weights.items()}
+        trainer.model.load_state_dict(tensors)
+        trainer.diverged = None
         self._send_weights()
 
     # -- training ------------------------------------------------------------------
+    @property
+    def _trainer(self) -> Trainer:
+        assert self.trainer is not None, "commands that train need a trainer"
+        return self.trainer
+
     def _train_one(self) -> None:
-        report = self.trainer.train_step()
-        self.pending.append(report_dict(report))
+        report = self._trainer.train_step()
+        self.pending.append(report)
         if report.diverged:
             self.remaining = 0
             self._stopped("diverged")
 
-    def _state(self, running: bool, why: str) -> None:
+    def _state(self, running: bool, why: Why) -> None:
         self._flush()
-        self.reports.put(("state", running, self.trainer.step, why))
+        self.reports.put(State(running, self._trainer.step, why))
 
-    def _stopped(self, why: str) -> None:
+    def _stopped(self, why: Why) -> None:
         self._state(False, why)
         self._send_weights()
 
     def _flush(self) -> None:
-        if self.pending:
-            self.reports.put(("steps", self.pending))
-            self.pending = []
+        if self.pending and self.trainer is not None:
+            self.reports.put(Steps(self.trainer.scenario.model.cell, tuple(self.pending)))
+        self.pending = []
         self.last_flush = time.perf_counter()
 
     def _send_weights(self) -> None:
         self._flush()
-        self.reports.put(("weights", self.trainer.step, weights_of(self.trainer.model)))
+        trainer = self._trainer
+        self.reports.put(WeightsAt(trainer.step, weights_of(trainer.model)))
         self.last_weights = time.perf_counter()
 
     def loop(self) -> None:
         while True:
+            command: Command | None
             if self.remaining:
                 try:
                     command = self.commands.get_nowait()
@@ -198,7 +215,9 @@ class _Child:
             self._send_weights()
 
 
-def child_main(commands: Any, reports: Any, scenario: Any, parent_pid: int) -> None:
+def child_main(
+    commands: Queue[Command], reports: Queue[Report], scenario: Scenario, parent_pid: int
+) -> None:
     """Entry point of the training process (runs under `spawn`)."""
     # The app owns the terminal: anything printed here would scribble over it.
     devnull = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
@@ -212,7 +231,7 @@ def child_main(commands: Any, reports: Any, scenario: Any, parent_pid: int) -> N
         child.build(scenario)
         child.loop()
     except Exception:  # noqa: BLE001 - report anything, then end cleanly
-        reports.put(("error", "the training process failed:\n" + traceback.format_exc(limit=8)))
+        reports.put(Failed("the training process failed:\n" + traceback.format_exc(limit=8)))
         reports.close()
         reports.join_thread()  # the app is reading: make sure the message gets out
     else:
@@ -226,11 +245,11 @@ def child_main(commands: Any, reports: Any, scenario: Any, parent_pid: int) -> N
 class TrainingProcess:
     """The UI's handle on the training process: start, send commands, drain reports, stop."""
 
-    def __init__(self, target: Any = child_main) -> None:
+    def __init__(self, target: Callable[..., None] = child_main) -> None:
         self._target = target
-        self._process: Any = None
-        self._commands: Any = None
-        self._reports: Any = None
+        self._process: BaseProcess | None = None
+        self._commands: Queue[Command] | None = None
+        self._reports: Queue[Report] | None = None
 
     @property
     def alive(self) -> bool:
@@ -240,7 +259,7 @@ class TrainingProcess:
     def pid(self) -> int | None:
         return None if self._process is None else self._process.pid
 
-    def start(self, *args: Any) -> None:
+    def start(self, *args: object) -> None:
         """Spawn the child with ``args`` after the queues (stops a running one first)."""
         self.stop()
         context = mp.get_context("spawn")
@@ -257,13 +276,13 @@ class TrainingProcess:
             )
             self._process.start()
 
-    def send(self, *command: Any) -> None:
+    def send(self, command: Command) -> None:
         if self._commands is not None:
             self._commands.put(command)
 
-    def drain(self, limit: int = 1000) -> list[tuple]:
+    def drain(self, limit: int = 1000) -> list[Report]:
         """Every report waiting now (at most ``limit``), without blocking."""
-        out: list[tuple] = []
+        out: list[Report] = []
         if self._reports is None:
             return out
         while len(out) < limit:
@@ -279,7 +298,8 @@ class TrainingProcess:
         if process is None:
             return
         with contextlib.suppress(Exception):
-            self._commands.put(("quit",))
+            if self._commands is not None:
+                self._commands.put(Quit())
         if process.pid is not None:  # None: start() failed, nothing to wait for
             process.join(timeout)
         if process.pid is not None and process.is_alive():
@@ -289,6 +309,8 @@ class TrainingProcess:
             process.kill()
             process.join(0.5)
         for channel in (self._commands, self._reports):
+            if channel is None:
+                continue
             with contextlib.suppress(Exception):
                 channel.cancel_join_thread()  # never block exit on unsent data
                 channel.close()

@@ -3,6 +3,7 @@
 import math
 import threading
 
+import pytest
 import torch
 
 from rnn_tui.core.training import Trainer
@@ -15,7 +16,7 @@ def test_clipping_limits_the_applied_norm(tmp_path):
     report = trainer.train_step()
     assert report.clipped and report.grad_norm > 1e-4
     assert math.isclose(report.grad_norm_clipped, 1e-4)
-    trainer.set_clipping(False)
+    trainer.update(trainer.training.model_copy(update={"clip": False}))
     report = trainer.train_step()
     assert not report.clipped and report.grad_norm_clipped == report.grad_norm
 
@@ -49,11 +50,24 @@ def test_stop_event_stops_promptly(tmp_path):
     assert summary.steps == 3
 
 
-def test_learning_rate_change_applies(tmp_path):
+def test_update_applies_every_training_setting_at_once(tmp_path):
     scenario, _ = scenario_for(tmp_path, "seq2vec")
     trainer = Trainer(scenario)
-    trainer.set_learning_rate(0.5)
+    changed = scenario.with_changes(
+        {"training.learning_rate": 0.5, "training.batch_size": 3, "training.eval_size": 5}
+    )
+    trainer.update(changed.training)
+    assert trainer.optimizer.param_groups[0]["lr"] == 0.5
     assert trainer.train_step().learning_rate == 0.5
+    assert len(trainer._sample_batch()) == 3
+    assert trainer.evaluate().examples == 5
+
+
+def test_update_refuses_what_needs_a_new_trainer(tmp_path):
+    scenario, _ = scenario_for(tmp_path, "seq2vec")
+    trainer = Trainer(scenario)
+    with pytest.raises(ValueError, match="new one"):
+        trainer.update(scenario.with_changes({"training.optimizer": "sgd"}).training)
 
 
 def test_reports_hold_only_plain_values(tmp_path):

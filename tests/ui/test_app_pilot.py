@@ -42,10 +42,11 @@ async def wait_ready(pilot) -> MainScreen:
     screen = main_screen(pilot.app)
 
     def shown() -> bool:
-        panel = screen.panel_widget("timestep")
+        if screen.panels is None:
+            return False
+        panel = screen.panels.timestep
         return (
             screen.session.ready
-            and panel is not None
             and panel.trace is not None
             and panel.weights_step == screen.session.step
         )
@@ -155,7 +156,7 @@ async def test_clipping_and_learning_rate_keys_change_the_running_settings():
         # The trainer runs with the new rate: the next step reports it.
         await pilot.press("n")
         await wait_for(pilot, lambda: screen.session.latest is not None, 30, "a step report")
-        assert screen.session.latest["learning_rate"] == pytest.approx(rate / 2)
+        assert screen.session.latest.learning_rate == pytest.approx(rate / 2)
 
 
 async def test_cell_key_switches_and_asks_before_discarding_training():
@@ -288,7 +289,7 @@ async def test_compare_trains_the_three_cells_on_the_same_data():
         screen = await wait_ready(pilot)
         await pilot.press("tab", "tab", "tab")
         assert screen.panel == "compare"
-        panel = screen.panel_widget("compare")
+        panel = screen.panels.compare
         field = screen.query_one("#compare-steps")
         field.value = "30"
         await pilot.press("enter")
@@ -347,11 +348,11 @@ async def test_palette_saves_and_loads_weights_exports_a_trace_and_a_screenshot(
         assert screen.session.step == 3
 
         # Reset, then load the saved weights back: the trace shows them again.
-        saved_trace = screen.panel_widget("timestep").trace
+        saved_trace = screen.panels.timestep.trace
         await pilot.press("r")
         await wait_ready(pilot)
         await run_command(pilot, "Load weights", str(weights))
-        panel = screen.panel_widget("timestep")
+        panel = screen.panels.timestep
         await wait_for(
             pilot,
             lambda: (
@@ -368,14 +369,14 @@ async def test_sequence_length_field_rebuilds_data_and_model():
     app = RnnTuiApp("sine-waves")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await wait_ready(pilot)
-        original = screen.panel_widget("timestep").trace.parts[0].seq_len
+        original = screen.panels.timestep.trace.parts[0].seq_len
         field = screen.query_one("#field-data-params-seq-len")
         field.focus()
         field.value = str(original // 2)
         await pilot.press("enter")
         assert screen.scenario.data.params["seq_len"] == original // 2
         await wait_ready(pilot)
-        assert screen.panel_widget("timestep").trace.parts[0].seq_len == original // 2
+        assert screen.panels.timestep.trace.parts[0].seq_len == original // 2
         assert "Model reset" in screen.banner.text
 
 

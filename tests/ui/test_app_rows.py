@@ -78,7 +78,8 @@ def test_decoder_rows_compare_target_and_output():
 
 
 def test_try_input_continues_a_series_and_decodes_typed_text_freely():
-    from rnn_tui.ui.mirror import CONTINUE_STEPS, Mirror
+    from rnn_tui.core.inference import CONTINUE_STEPS
+    from rnn_tui.ui.mirror import Mirror
 
     series = Mirror(load_scenario("sine-waves")).try_input("0.1 0.5 0.9 0.7 0.2")
     continued = series.answer.split("continued: ")[1].split()

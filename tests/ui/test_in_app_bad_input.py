@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rnn_tui.core.changes import FIELD_BY_KEY
 from rnn_tui.core.data.loading import build_dataset
 from rnn_tui.core.scenario import load_scenario
 from rnn_tui.core.topologies import build_model
 from rnn_tui.core.weights import save_weights
 from rnn_tui.ui.app import RnnTuiApp
-from rnn_tui.ui.fields import FIELD_BY_KEY
 from rnn_tui.ui.screens.files import _load
 from rnn_tui.ui.screens.settings_flow import SettingsFlow
 
@@ -70,7 +70,7 @@ async def test_every_bad_input_in_the_app_gets_a_message_and_changes_nothing(tmp
         await pilot.press("n")
         await wait_for(pilot, lambda: screen.session.step == 1, 30, "one step")
         before = screen.scenario
-        setup = screen.panel_widget("setup")
+        setup = screen.panels.setup
         message = screen.query_one("#setup-message")
         for key, value, words in BAD_FIELDS:
             field = screen.query_one("#field-" + key.replace(".", "-").replace("_", "-"))

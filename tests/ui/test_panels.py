@@ -12,7 +12,7 @@ async def panels_up(pilot) -> MainScreen:
     app = pilot.app
     await wait_for(pilot, lambda: len(app.screen_stack) > 1, 30, "the main screen")
     screen = main_screen(app)
-    await wait_for(pilot, lambda: screen.panel_widget("setup") is not None, 30, "the panels")
+    await wait_for(pilot, lambda: screen.panels is not None, 30, "the panels")
     return screen
 
 
@@ -20,7 +20,7 @@ def visible(screen: MainScreen) -> list[str]:
     return [
         name
         for name in ("timestep", "training", "try", "compare")
-        if screen.panel_widget(name).styles.visibility == "visible"
+        if screen.panels.by_name(name).styles.visibility == "visible"
     ]
 
 
@@ -49,7 +49,7 @@ async def test_setup_replaces_the_panels_when_narrow_and_is_a_sidebar_when_wide(
     app = RnnTuiApp("sine-waves")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await panels_up(pilot)
-        setup, panels = screen.panel_widget("setup"), screen.query_one("#panels")
+        setup, panels = screen.panels.setup, screen.query_one("#panels")
         assert not setup.display and panels.display
         screen.show_panel("setup")
         await pilot.pause()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from rnn_tui.ui.app import RnnTuiApp
+from rnn_tui.ui.protocol import Ready, Report, Steps
 from rnn_tui.ui.screens.confirm import ConfirmScreen
 
 from .test_app_pilot import wait_for, wait_ready
@@ -45,10 +46,10 @@ async def test_switching_scenario_while_training_stops_the_old_training_within_a
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start_training(pilot, "sine-waves")
         process = screen.session.process
-        seen: list[tuple] = []
+        seen: list[tuple[float, Report]] = []
         original = process.drain
 
-        def drain(limit: int = 1000) -> list[tuple]:
+        def drain(limit: int = 1000) -> list[Report]:
             reports = original(limit)
             seen.extend((time.monotonic(), report) for report in reports)
             return reports
@@ -61,13 +62,13 @@ async def test_switching_scenario_while_training_stops_the_old_training_within_a
         await pilot.press("y")
         assert screen.scenario.name == "stock-prices"
         await wait_for(pilot, lambda: screen.session.ready, 60, "the new scenario's model")
-        ready_at, ready = next((t, r) for t, r in seen if r[0] == "ready")
+        ready_at, ready = next((t, r) for t, r in seen if isinstance(r, Ready))
         # From the switch to "ready" is: finishing the old step, building the new
         # Trainer (its own clock says how long), and the report's trip (<= 0.1 s).
-        stop = ready_at - switched_at - ready[3]["seconds"]
+        stop = ready_at - switched_at - ready.seconds
         assert stop < STOP_SECONDS, f"the old training took {stop:.2f} s to let go"
         assert screen.scenario.name == "stock-prices" and not screen.session.running
         assert screen.session.step == 0
-        after = [r for t, r in seen if r[0] == "steps" and t >= ready_at]
+        after = [r for t, r in seen if isinstance(r, Steps) and t >= ready_at]
         assert not after, "reports of the old training came after the new model's"
         assert process.alive  # the same process, ready for the new scenario

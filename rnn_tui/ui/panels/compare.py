@@ -11,13 +11,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
+from rnn_tui.core.reports import StepReport
 from rnn_tui.core.scenario import Scenario
-from rnn_tui.ui.compare_process import CELLS, compare_main
+from rnn_tui.core.vocabulary import CELL_LABELS, CELLS, Cell
+from rnn_tui.ui.compare_process import compare_main
 from rnn_tui.ui.messages import CompareRequested
+from rnn_tui.ui.protocol import CellDone, Failed, Report, State, Steps
 from rnn_tui.ui.training_process import TrainingProcess
 from rnn_tui.ui.widgets import CompareChart
 
-CELL_NAMES = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
 SMOOTHING = 0.9  # exponential moving average of the training loss, so three curves stay legible
 DEFAULT_STEPS = 300
 
@@ -30,9 +32,10 @@ class ComparePanel(Vertical):
         self.scenario = scenario
         self.process = TrainingProcess(compare_main)
         self.steps = min(scenario.training.steps, DEFAULT_STEPS)
-        self.progress: dict[str, int] = {}
-        self.results: dict[str, str] = {}
-        self.smoothed: dict[str, float] = {}
+        self.progress: dict[Cell, int] = {}
+        self.results: dict[Cell, str] = {}
+        self.failure: str | None = None
+        self.smoothed: dict[Cell, float] = {}
         self.running = False
 
     def compose(self) -> ComposeResult:
@@ -95,6 +98,7 @@ class ComparePanel(Vertical):
 
     def _clear(self) -> None:
         self.progress, self.results, self.smoothed = {}, {}, {}
+        self.failure = None
         for chart in self.query(CompareChart):
             chart.reset()
         self._status(
@@ -108,57 +112,61 @@ class ComparePanel(Vertical):
         """Called on the screen's frame timer: take reports, redraw if anything changed."""
         if not self.running:
             return
-        events = self.process.drain()
-        for event in events:
-            self._on_event(event)
-        if events:
+        reports = self.process.drain()
+        for report in reports:
+            self.receive(report)
+        if reports:
             self._status(self._progress_text())
         for chart in self.query(CompareChart):
             chart.redraw()
 
-    def _on_event(self, event: tuple) -> None:
-        kind = event[0]
-        if kind == "steps":
-            self._on_steps(event[1], event[2])
-        elif kind == "done":
-            _, cell, final, diverged = event
-            metric = self.scenario.goal.metric
-            self.results[cell] = (
-                f"diverged ({diverged})" if diverged else f"{metric} {final['metric']:.3g}"
-            )
-        elif kind in ("finished", "error"):
-            self.running = False
-            if kind == "error":
-                self.results["error"] = event[1].splitlines()[-1]
-            self.process.stop()
+    def receive(self, report: Report) -> None:
+        """Take one report of the compare process."""
+        match report:
+            case Steps(cell, steps):
+                self._on_steps(cell, steps)
+            case CellDone(cell, final, diverged):
+                metric = self.scenario.goal.metric
+                self.results[cell] = (
+                    f"diverged ({diverged})"
+                    if diverged or final is None
+                    else f"{metric} {final.metric:.3g}"
+                )
+            case State(running=False, why="finished"):
+                self.running = False
+                self.process.stop()
+            case Failed(message):
+                self.running = False
+                self.failure = message.splitlines()[-1]
+                self.process.stop()
 
-    def _on_steps(self, cell: str, records: list[dict[str, Any]]) -> None:
+    def _on_steps(self, cell: Cell, reports: tuple[StepReport, ...]) -> None:
         loss_chart = self.query_one("#compare-loss", CompareChart)
-        name = CELL_NAMES[cell]
-        for record in records:
-            self.progress[cell] = record["step"]
-            if record["diverged"] or not np.isfinite(record["loss"]):
+        name = CELL_LABELS[cell]
+        for report in reports:
+            self.progress[cell] = report.step
+            if report.diverged or not np.isfinite(report.loss):
                 continue
-            previous = self.smoothed.get(cell, record["loss"])
-            self.smoothed[cell] = SMOOTHING * previous + (1 - SMOOTHING) * record["loss"]
-            loss_chart.add_point(name, record["step"], self.smoothed[cell])
-            if record["probe"]:
-                norms = np.concatenate([parts[0] for parts in record["probe"].values()])
+            previous = self.smoothed.get(cell, report.loss)
+            self.smoothed[cell] = SMOOTHING * previous + (1 - SMOOTHING) * report.loss
+            loss_chart.add_point(name, report.step, self.smoothed[cell])
+            if report.probe:
+                norms = np.concatenate([parts[0] for parts in report.probe.values()])
                 grad = self.query_one("#compare-grad", CompareChart)
                 grad.set_series(name, np.arange(1, norms.size + 1), norms)
 
     def _progress_text(self) -> Text:
         text = Text()
         for cell in CELLS:
-            name = CELL_NAMES[cell]
+            name = CELL_LABELS[cell]
             if cell in self.results:
                 text.append(f"{name}: {self.results[cell]}  ")
             elif cell in self.progress:
                 text.append(f"{name}: step {self.progress[cell]}/{self.steps}  ", style="bold")
             else:
                 text.append(f"{name}: waiting  ")
-        if "error" in self.results:
-            text.append("✖ " + self.results["error"])
+        if self.failure:
+            text.append("✖ " + self.failure)
         return text
 
     def _status(self, text: Text) -> None:

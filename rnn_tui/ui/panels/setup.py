@@ -10,12 +10,21 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
+from rnn_tui.core.changes import (
+    FIELDS,
+    FieldSpec,
+    applicable,
+    format_value,
+    hint,
+    parse_field,
+    value_at,
+)
 from rnn_tui.core.errors import ScenarioError
-from rnn_tui.core.scenario import TOPOLOGIES, Scenario
-from rnn_tui.ui.fields import FIELDS, FieldSpec, applicable, format_value, parse_field, value_at
+from rnn_tui.core.scenario import Scenario
+from rnn_tui.core.vocabulary import CELL_LABELS, CELLS, TOPOLOGIES
 from rnn_tui.ui.messages import ChangesRequested, ScenarioRequested
 
-CELL_CHOICES = (("vanilla RNN", "rnn"), ("LSTM", "lstm"), ("GRU", "gru"))
+CELL_CHOICES = tuple((CELL_LABELS[cell], cell) for cell in CELLS)
 
 
 def reflow(text: str) -> str:
@@ -80,7 +89,7 @@ class SetupPanel(VerticalScroll):
         for spec in FIELDS:
             with Horizontal(classes="field-row", id=field_id(spec) + "-row"):
                 yield Label(spec.label, classes="field-label")
-                yield Input(self._text(spec), compact=True, id=field_id(spec), tooltip=spec.hint)
+                yield Input(self._text(spec), compact=True, id=field_id(spec), tooltip=hint(scenario, spec))
         yield Static("", id="setup-message")
         yield Static("enter applies · ↑↓ move · esc leaves", id="setup-hint")
         yield Static(self._about(scenario), id="setup-about")
@@ -199,7 +208,7 @@ class SetupPanel(VerticalScroll):
                 self.show_message(problem)
                 field.focus()
                 return False
-            changes[spec.key] = parse_field(spec, field.value)
+            changes[spec.key] = parse_field(self.scenario, spec, field.value)
         if not changes:
             self.show_message("nothing changed", error=False)
             return True
@@ -211,7 +220,7 @@ class SetupPanel(VerticalScroll):
 
     def _problem(self, spec: FieldSpec, text: str) -> str | None:
         try:
-            value = parse_field(spec, text)
+            value = parse_field(self.scenario, spec, text)
             self.scenario.with_changes({spec.key: value})
         except (ValueError, ScenarioError) as error:
             return str(error)

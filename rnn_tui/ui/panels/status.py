@@ -31,9 +31,9 @@ def status_text(session: Session, clip_fraction: float | None = None) -> Text:
     if session.running and rate is not None:
         text.append(f"  {rate:.1f} steps/s")
     if session.latest is not None:
-        text.append(f"  loss {session.latest['loss']:.4g}")
+        text.append(f"  loss {session.latest.loss:.4g}")
     if session.last_eval is not None:
-        value = session.last_eval[1]["metric"]
+        value = session.last_eval[1].metric
         sign = "≥" if goal.higher_is_better else "≤"
         reached = " ✓" if goal.reached(value) else ""
         text.append(f"  {goal.metric} {value:.3g} (goal {sign}{goal.target:g}{reached})")

@@ -97,12 +97,11 @@ def strip_rows(
         return [("reads", part.labels), ("output", part.outputs)], None
     if part.name == "decoder":
         target = trace.target_text.split() + ["<eos>"]
-        rows = [
+        return [
             ("reads", part.labels),
             ("target", target[: part.seq_len]),
             ("output", part.outputs),
-        ]
-        return rows, (1, 2)
+        ], (1, 2)
     if inputs is not None:
         rows: list[tuple[str, Any]] = [("input", inputs)]
         if outputs is not None and len(outputs) == part.seq_len:

@@ -8,7 +8,9 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Grid
 
+from rnn_tui.core.reports import StepReport
 from rnn_tui.core.scenario import Scenario
+from rnn_tui.ui.protocol import Report, Steps
 from rnn_tui.ui.widgets import GradNormChart, GradThroughTimeChart, LossChart, MetricChart
 
 
@@ -57,21 +59,27 @@ class TrainingPanel(Grid):
     def grad_time(self) -> GradThroughTimeChart:
         return self.query_one(GradThroughTimeChart)
 
-    def add_reports(self, reports: list[dict[str, Any]]) -> None:
-        """Record step reports (dicts of StepReport fields); nothing is drawn here."""
+    def receive(self, report: Report) -> None:
+        """Take a report from the training process: step reports become chart points."""
+        match report:
+            case Steps(_, reports):
+                self.add_reports(reports)
+
+    def add_reports(self, reports: tuple[StepReport, ...] | list[StepReport]) -> None:
+        """Record step reports; nothing is drawn here."""
         loss, metric, grad_norm = self.loss, self.metric, self.grad_norm
         for report in reports:
-            step = report["step"]
-            if report["diverged"]:
+            step = report.step
+            if report.diverged:
                 continue  # a NaN point would only hide the curve; the banner tells
-            loss.add_train(step, report["loss"])
-            grad_norm.add(step, report["grad_norm"], report["clipped"])
-            if report["eval"] is not None:
-                loss.add_eval(step, report["eval"]["loss"])
-                metric.add(step, report["eval"]["metric"])
-            if report["probe"]:
+            loss.add_train(step, report.loss)
+            grad_norm.add(step, report.grad_norm, report.clipped)
+            if report.eval is not None:
+                loss.add_eval(step, report.eval.loss)
+                metric.add(step, report.eval.metric)
+            if report.probe:
                 # The first layer: the gradient that reaches it has crossed every step.
-                parts = [(name, norms[0]) for name, norms in report["probe"].items()]
+                parts = [(name, norms[0]) for name, norms in report.probe.items()]
                 self.grad_time.set_probe(step, parts)
 
     def redraw(self, limit: int | None = None, min_interval: float = 0.0) -> int:

@@ -45,10 +45,11 @@ def save_weights(screen: MainScreen) -> None:
 
 def _save(screen: MainScreen, path: str) -> None:
     session, mirror = screen.session, screen.mirror
+    assert mirror is not None  # _needs_model said so
     try:
         with mirror.lock:
-            if session.weights is not None and mirror.version != session.weights_version:
-                mirror.load_state(session.weights[1], session.weights[0], session.weights_version)
+            if not mirror.catch_up(session.weights, session.weights_version):
+                raise RnnTuiError("the newest weights do not fit the model shown; try again")
             written = mirror.save(path, session.step)
     except RnnTuiError as error:
         screen.notify(str(error), title="Not saved", severity="error")
@@ -71,6 +72,7 @@ def load_weights(screen: MainScreen) -> None:
 
 def _load(screen: MainScreen, path: str) -> None:
     session, mirror = screen.session, screen.mirror
+    assert mirror is not None  # _needs_model said so
     session.pause()
     try:
         with mirror.lock:
@@ -95,13 +97,11 @@ def save_for_recovery(screen: MainScreen) -> Path | None:
     session, mirror = screen.session, screen.mirror
     if mirror is None or session.weights is None or not session.unsaved_steps:
         return None
-    step, state = session.weights  # while running, at most a couple of seconds old
+    step = session.weights[0]  # while running, at most a couple of seconds old
     path = Path(f"{_stem(screen, step)}-recovered.safetensors")
     try:
         with mirror.lock:
-            if mirror.version != session.weights_version and not mirror.load_state(
-                state, step, session.weights_version
-            ):
+            if not mirror.catch_up(session.weights, session.weights_version):
                 return None
             return mirror.save(path, step)
     except (RnnTuiError, OSError):
@@ -109,7 +109,7 @@ def save_for_recovery(screen: MainScreen) -> Path | None:
 
 
 def export_trace(screen: MainScreen) -> None:
-    trace = screen.panel_widget("timestep").trace if screen.panel_widget("timestep") else None
+    trace = screen.panels.timestep.trace if screen.panels is not None else None
     if trace is None:
         screen.notify("No trace yet: the model is still loading.", severity="warning")
         return

@@ -7,21 +7,27 @@ modules are even imported (numpy, charts), and torch loads after that: the app o
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Container, Horizontal
-from textual.screen import Screen
 from textual.widgets import Static, Tab, Tabs
 
 from rnn_tui.core.scenario import Scenario
+from rnn_tui.core.vocabulary import CELL_LABELS, CELLS
 from rnn_tui.ui.keys_footer import KeysFooter
+from rnn_tui.ui.messages import CompareRequested
 from rnn_tui.ui.panels.status import StatusLine
 from rnn_tui.ui.panels.text_line import TextLine
+from rnn_tui.ui.protocol import Failed, Ready, State, Steps, WeightsAt
 from rnn_tui.ui.screens.model_link import ModelLink
+from rnn_tui.ui.screens.screen_parts import Panels
 from rnn_tui.ui.screens.settings_flow import SettingsFlow
 from rnn_tui.ui.session import Session
+
+if TYPE_CHECKING:
+    from rnn_tui.ui.widgets import Banner
 
 PANELS = (
     ("setup", "Setup"),
@@ -39,12 +45,11 @@ MOVE = Binding.Group("t", compact=True)
 LR = Binding.Group("lr", compact=True)
 PANEL = Binding.Group("panel", compact=True)
 WIDE_FOOTER = 120  # columns from which the footer has room for every key
-CELLS = ("rnn", "lstm", "gru")
 HELP_SCREEN = "rnn-tui-help"
 FOOTER_WHEN_WIDE = {"next_panel", "previous_panel", "next_sample", "cycle_layer", "leave_field"}
 
 
-class MainScreen(ModelLink, SettingsFlow, Screen):
+class MainScreen(ModelLink, SettingsFlow):
     """Setup, timestep, training, try-it and compare panels; a status line; every key."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -98,7 +103,8 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
         self.session = Session(scenario)
         self.catalog = catalog
         self.panel = "timestep"
-        self._parts: dict[str, Any] = {}
+        self.panels = None  # set once mounted
+        self._status_line: StatusLine | None = None
         self._pending_banner = (startup_error, "error") if startup_error else None
         self._footer_wide = False  # whether the footer shows FOOTER_WHEN_WIDE too
         self._help_for: Scenario | None = None  # the scenario the installed help screen describes
@@ -141,19 +147,21 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
         from rnn_tui.ui.panels.try_it import TryItPanel
         from rnn_tui.ui.widgets import Banner
 
-        banner = Banner(id="banner")
-        await self.mount(banner, before="#tab-row")
-        parts = [
-            TimestepPanel(id="timestep", classes="panel"),
-            TrainingPanel(self.scenario, id="training", classes="panel"),
-            TryItPanel(id="try", classes="panel"),
-            ComparePanel(self.scenario, id="compare", classes="panel"),
-        ]
-        setup = SetupPanel(self.scenario, self.catalog, id="setup")
-        await self.query_one("#body").mount(setup, before="#panels")
-        await self.query_one("#panels").mount_all(parts)
-        # Kept by name: a query walks the DOM, and the frame timer asks 10 times a second.
-        self._parts.update({part.id: part for part in [*parts, banner, setup]})
+        panels = Panels(
+            setup=SetupPanel(self.scenario, self.catalog, id="setup"),
+            timestep=TimestepPanel(id="timestep", classes="panel"),
+            training=TrainingPanel(self.scenario, id="training", classes="panel"),
+            try_it=TryItPanel(id="try", classes="panel"),
+            compare=ComparePanel(self.scenario, id="compare", classes="panel"),
+            banner=Banner(id="banner"),
+        )
+        await self.mount(panels.banner, before="#tab-row")
+        await self.query_one("#body").mount(panels.setup, before="#panels")
+        await self.query_one("#panels").mount_all(
+            [panels.timestep, panels.training, panels.try_it, panels.compare]
+        )
+        # Kept as attributes: a query walks the DOM, and the frame timer asks 10 times a second.
+        self.panels = panels
         await self.query_one("#panels-loading").remove()
         self._show_panels()
         if self._pending_banner:
@@ -171,24 +179,15 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
         self.session.close()
 
     # -- parts ----------------------------------------------------------------------
-    def panel_widget(self, name: str) -> Any:
-        """The panel with this id ("timestep", "training", "try", "compare", "banner"); None until mounted."""
-        return self._parts.get(name)
-
-    def panel_call(self, name: str, method: str, *args: Any) -> None:
-        panel = self.panel_widget(name)
-        if panel is not None:
-            getattr(panel, method)(*args)
-
     @property
     def status_line(self) -> StatusLine:
-        if "status" not in self._parts:
-            self._parts["status"] = self.query_one(StatusLine)
-        return self._parts["status"]
+        if self._status_line is None:
+            self._status_line = self.query_one(StatusLine)
+        return self._status_line
 
     @property
-    def banner(self) -> Any:
-        return self.panel_widget("banner")
+    def banner(self) -> Banner | None:
+        return None if self.panels is None else self.panels.banner
 
     def show_banner(self, text: str, level: str = "info") -> None:
         if self.banner is None:
@@ -199,37 +198,41 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
     def title_text(self) -> str:
         s = self.scenario
         m = s.model
-        cell = {"rnn": f"vanilla RNN ({m.nonlinearity})", "lstm": "LSTM", "gru": "GRU"}[m.cell]
+        cell = CELL_LABELS[m.cell] + (f" ({m.nonlinearity})" if m.cell == "rnn" else "")
         # Most useful first: on a narrow terminal the scenario's long title is what gets cut.
         return f" rnn-tui · {s.name} · {s.topology} · {cell} {m.hidden_size}×{m.num_layers} · {s.title}"
 
     # -- the frame: reports in, pixels out ----------------------------------------------
     def frame(self) -> None:
         """Take every waiting report, then redraw what is shown (never once per step)."""
-        session = self.session
-        training = self.panel_widget("training")
-        for event in session.poll():
-            kind = event[0]
-            if kind == "steps" and training is not None:
-                training.add_reports(event[1])
-            elif kind == "ready":
-                self.refresh_bindings()
-                self.trace_stale = True
-            elif kind == "weights":
-                self.trace_stale = True
-            elif kind == "state":
-                self._on_state(event[3])
-            elif kind == "error":
-                self._on_error(event[1])
+        session, panels = self.session, self.panels
+        for report in session.poll():
+            if panels is not None:
+                panels.training.receive(report)
+            match report:
+                case Ready():
+                    self.refresh_bindings()
+                    self.trace_stale = True
+                case WeightsAt():
+                    self.trace_stale = True
+                case State(why=why):
+                    self._on_state(why)
+                case Failed(message):
+                    self._on_error(message)
+                case Steps():
+                    pass  # the training panel took them
         if self.trace_stale and session.weights is not None:
             self.request_trace()
+        if panels is None:
+            self.status_line.show(session, None)
+            return
         with self.app.batch_update():
             # One chart per frame, each at most every CHART_SECONDS while training.
-            if training is not None and self.panel == "training":
-                training.redraw(limit=1, min_interval=CHART_SECONDS if session.running else 0.0)
-            clipped = training.grad_norm.clip_fraction if training is not None else None
-            self.status_line.show(session, clipped)
-            self.panel_call("compare", "frame")
+            if self.panel == "training":
+                min_interval = CHART_SECONDS if session.running else 0.0
+                panels.training.redraw(limit=1, min_interval=min_interval)
+            self.status_line.show(session, panels.training.grad_norm.clip_fraction)
+            panels.compare.frame()
 
     def _on_state(self, why: str) -> None:
         session = self.session
@@ -258,7 +261,8 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
                 self.show_banner(
                     f"Not applied, went back to the previous settings: {message}", "error"
                 )
-                self.panel_call("setup", "show_message", message)
+                if self.panels is not None:
+                    self.panels.setup.show_message(message)
                 return
         self.show_banner(message, "error")
         self.refresh_bindings()
@@ -274,8 +278,7 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
         if session.running:
             session.pause()
             return
-        compare = self.panel_widget("compare")
-        if compare is not None and compare.running:
+        if self.panels is not None and self.panels.compare.running:
             # Two trainings at once would halve both on 2 cores.
             self.notify(
                 "A comparison is running (Compare panel); training resumes when it is done "
@@ -304,10 +307,12 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
         self.confirm_discard("Reset builds fresh weights.", reset)
 
     def action_move(self, delta: int) -> None:
-        self.panel_call("timestep", "move", delta)
+        if self.panels is not None:
+            self.panels.timestep.move(delta)
 
     def action_jump(self, end: bool) -> None:
-        self.panel_call("timestep", "jump", end)
+        if self.panels is not None:
+            self.panels.timestep.jump(end)
 
     def action_next_sample(self) -> None:
         if self.mirror is None:
@@ -318,7 +323,8 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
         self.trace_stale = True
 
     def action_cycle_layer(self) -> None:
-        self.panel_call("timestep", "cycle_layer")
+        if self.panels is not None:
+            self.panels.timestep.cycle_layer()
 
     def action_cycle_cell(self) -> None:
         cell = CELLS[(CELLS.index(self.scenario.model.cell) + 1) % len(CELLS)]
@@ -355,14 +361,14 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
             self.query_one(Tabs).active = f"tab-{name}"
         self._show_panels()
         if name == "setup":
-            if self.panel_widget("setup") is not None:
+            if self.panels is not None:
                 self.query_one("#setup-topology").focus()
             return
         self.set_focus(None)
-        if name == "try":
-            self.panel_call("try", "focus_input")
-        elif name == "compare":
-            self.panel_call("compare", "focus_default")
+        if name == "try" and self.panels is not None:
+            self.panels.try_it.focus_input()
+        elif name == "compare" and self.panels is not None:
+            self.panels.compare.focus_default()
         elif name == "timestep":
             self.trace_stale = True
         self.frame()
@@ -370,20 +376,18 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
     def _show_panels(self) -> None:
         """Visibility by inline styles, not CSS classes: a class change restyles every
         widget below it (measured: 40 ms for the screen, 35 ms for Setup's fields)."""
-        setup, panels = self.panel_widget("setup"), self.query_one("#panels")
+        panels, container = self.panels, self.query_one("#panels")
         setup_active = self.panel == "setup"
-        if setup is not None:
+        if panels is not None:
+            setup = panels.setup
             wide = self.has_class("-wide")
             setup.display = wide or setup_active
-            panels.display = wide or not setup_active
+            container.display = wide or not setup_active
             colour = self.app.get_css_variables()["accent" if setup_active else "panel-lighten-2"]
             setup.styles.border_right = ("vkey", colour) if wide else None
-        if not setup_active:
+        if not setup_active and panels is not None:
             for key in ("timestep", "training", "try", "compare"):
-                if key in self._parts:
-                    self._parts[key].styles.visibility = (
-                        "visible" if key == self.panel else "hidden"
-                    )
+                panels.by_name(key).styles.visibility = "visible" if key == self.panel else "hidden"
 
     def on_resize(self) -> None:
         self._show_panels()  # the breakpoint (narrow, wide) may have changed
@@ -431,17 +435,20 @@ class MainScreen(ModelLink, SettingsFlow, Screen):
         if self._help_for is not self.scenario:
             if self._help_for is not None:
                 self.app.uninstall_screen(HELP_SCREEN)
-            self.app.install_screen(HelpScreen(self.scenario, type(self).BINDINGS), HELP_SCREEN)
+            self.app.install_screen(HelpScreen(self.scenario, KEY_BINDINGS), HELP_SCREEN)
             self._help_for = self.scenario
         self.app.push_screen(HELP_SCREEN)
 
     def action_quit(self) -> None:
         self.confirm_discard("Quitting ends the session.", self.app.exit)
 
-    def on_compare_requested(self, message: Any) -> None:
+    def on_compare_requested(self, message: CompareRequested) -> None:
         self.session.pause()
-        self.panel_call("compare", "start", message.steps)
+        if self.panels is not None:
+            self.panels.compare.start(message.steps)
 
 
+# The screen's keys as Binding objects (Textual's BINDINGS also admits tuples).
+KEY_BINDINGS = [binding for binding in MainScreen.BINDINGS if isinstance(binding, Binding)]
 # Where each action comes in the footer: BINDINGS' order (Textual puts priority ones first).
-BINDING_ORDER = {binding.action: index for index, binding in enumerate(MainScreen.BINDINGS)}
+BINDING_ORDER = {binding.action: index for index, binding in enumerate(KEY_BINDINGS)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.worker import get_current_worker
@@ -11,27 +11,28 @@ from textual.worker import get_current_worker
 from rnn_tui.core.errors import RnnTuiError
 from rnn_tui.core.scenario import Scenario
 from rnn_tui.ui.messages import MirrorBuilt, TraceReady, TryItAnswered, TryItRequested
+from rnn_tui.ui.protocol import Weights
+from rnn_tui.ui.screens.screen_parts import ScreenParts
+
+if TYPE_CHECKING:
+    from rnn_tui.ui.mirror import Mirror
 
 
-class ModelLink:
+class ModelLink(ScreenParts):
     """Mixed into MainScreen: thread workers around ``mirror.Mirror`` (which imports torch).
 
     Weights arrive from the training process as numpy; a worker loads them into the
     mirror and traces the shown sample, so the timestep view follows training.
     """
 
-    mirror: Any = None
-    mirror_generation = 0
-    sample = 0  # held-out example shown
-    typed: str | None = None  # the Try it input, while the timestep panel shows it
-    trace_stale = True
-
     def build_mirror(self) -> None:
         self.mirror_generation += 1
         self._mirror_worker(self.scenario, self.mirror, self.mirror_generation)
 
     @work(thread=True, exclusive=True, group="mirror", exit_on_error=False)
-    def _mirror_worker(self, scenario: Scenario, previous: Any, generation: int) -> None:
+    def _mirror_worker(
+        self, scenario: Scenario, previous: Mirror | None, generation: int
+    ) -> None:
         from rnn_tui.ui.mirror import Mirror
 
         try:
@@ -45,7 +46,8 @@ class ModelLink:
         if message.generation != self.mirror_generation:
             return  # built for settings that have changed since
         if message.mirror is None:
-            self.panel_call("timestep", "clear", f"Timestep view: {message.error}")
+            if self.panels is not None:
+                self.panels.timestep.clear(f"Timestep view: {message.error}")
             return
         self.mirror = message.mirror
         if not gc.get_freeze_count():
@@ -56,7 +58,8 @@ class ModelLink:
             # (closed screens, old models) that no collection could then free.
             gc.freeze()
         self.sample = min(self.sample, self.mirror.test_size - 1)
-        self.panel_call("try", "set_mirror", self.mirror)
+        if self.panels is not None:
+            self.panels.try_it.set_mirror(self.mirror)
         self.trace_stale = True
 
     def request_trace(self, force: bool = False) -> None:
@@ -67,19 +70,22 @@ class ModelLink:
         if self.panel != "timestep" and not force:
             return  # traced when the panel is shown
         self.trace_stale = False
-        self._trace_worker(
-            mirror, (self.session.weights_version, *weights), self.sample, self.typed
-        )
+        self._trace_worker(mirror, weights, self.session.weights_version, self.sample, self.typed)
 
     @work(thread=True, exclusive=True, group="trace", exit_on_error=False)
     def _trace_worker(
-        self, mirror: Any, weights: tuple[int, int, dict], sample: int, typed: str | None
+        self,
+        mirror: Mirror,
+        weights: tuple[int, Weights],
+        version: int,
+        sample: int,
+        typed: str | None,
     ) -> None:
         """Load the newest weights into the mirror, then trace a held-out sample or the typed input."""
-        version, step, state = weights
+        step = weights[0]
         try:
             with mirror.lock:
-                if mirror.version != version and not mirror.load_state(state, step, version):
+                if not mirror.catch_up(weights, version):
                     return
                 result = None if typed is None else mirror.try_input(typed)
                 trace = mirror.trace(sample) if result is None else result.trace
@@ -96,22 +102,18 @@ class ModelLink:
             self.post_message(TraceReady(trace, sample, step, "held-out", image))
 
     def on_trace_ready(self, message: TraceReady) -> None:
-        self.panel_call(
-            "timestep",
-            "set_trace",
-            message.trace,
-            message.sample,
-            message.step,
-            message.source,
-            message.image,
-        )
+        if self.panels is not None:
+            self.panels.timestep.set_trace(
+                message.trace, message.sample, message.step, message.source, message.image
+            )
 
     def on_try_it_requested(self, message: TryItRequested) -> None:
         mirror = self.mirror
         if mirror is None or self.session.weights is None or not mirror.fits(self.scenario):
-            self.panel_call(
-                "try", "show_result", "the model is still loading; try again in a moment", None
-            )
+            if self.panels is not None:
+                self.panels.try_it.show_result(
+                    "the model is still loading; try again in a moment", None
+                )
             return
         self.typed = message.text
         self.request_trace(force=True)
@@ -119,4 +121,5 @@ class ModelLink:
     def on_try_it_answered(self, message: TryItAnswered) -> None:
         if isinstance(message.result, str):
             self.typed = None  # the held-out sample comes back on the next trace
-        self.panel_call("try", "show_result", message.result, message.step)
+        if self.panels is not None:
+            self.panels.try_it.show_result(message.result, message.step)

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from rnn_tui.core.changes import apply_changes, effect_of
 from rnn_tui.core.errors import RnnTuiError
 from rnn_tui.core.scenario import Scenario
-from rnn_tui.ui.fields import check_changes, effect_of
+from rnn_tui.core.vocabulary import Effect
 from rnn_tui.ui.messages import ChangesRequested, ScenarioRequested
+from rnn_tui.ui.panels.text_line import TextLine
+from rnn_tui.ui.screens.screen_parts import ScreenParts
 
 
-class SettingsFlow:
+class SettingsFlow(ScreenParts):
     """Mixed into MainScreen. Learning rate and clipping apply at once; a new model asks first."""
 
     def on_changes_requested(self, message: ChangesRequested) -> None:
@@ -25,42 +28,51 @@ class SettingsFlow:
         try:
             if any(key.startswith("data.") for key in changes) and self.mirror is None:
                 raise RnnTuiError("the data is still loading; try again in a moment")
-            changed = check_changes(self.scenario, changes)
+            changed = apply_changes(self.scenario, changes)
         except RnnTuiError as error:
-            self.panel_call("setup", "show_message", str(error))
-            self.panel_call("setup", "sync", self.scenario)
+            self._setup_says(str(error))
             self.notify(str(error), title="Not applied", severity="error")
             return
-        effect = effect_of(changes)
+        effect = effect_of(self.scenario, changed)
         summary = ", ".join(f"{key.split('.')[-1]} = {value}" for key, value in changes.items())
         if effect in ("model", "data"):
             self.confirm_discard(
                 f"Changing {summary} builds a new model.",
                 lambda: self._apply(changed, effect, summary),
-                lambda: self.panel_call("setup", "sync", self.scenario),
+                self._setup_sync,
             )
         else:
             self._apply(changed, effect, summary)
 
-    def _apply(self, changed: Scenario, effect: str, summary: str) -> None:
+    def _setup_sync(self) -> None:
+        if self.panels is not None:
+            self.panels.setup.sync(self.scenario)
+
+    def _setup_says(self, message: str) -> None:
+        """Setup shows the scenario in force again, with ``message`` saying what was wrong."""
+        if self.panels is not None:
+            self.panels.setup.show_message(message)
+            self.panels.setup.sync(self.scenario)
+
+    def _apply(self, changed: Scenario, effect: Effect, summary: str) -> None:
         self.session.apply(changed, effect)
         if effect in ("model", "data"):
             self.scenario_changed(changed, note=f"Model reset: {summary}.")
             return
-        self.panel_call(
-            "training", "set_clipping", changed.training.clip, changed.training.max_norm
-        )
-        self.panel_call("setup", "sync", changed)
-        self.panel_call("setup", "show_message", f"applied: {summary}", False)
+        if self.panels is not None:
+            self.panels.training.set_clipping(changed.training.clip, changed.training.max_norm)
+            self.panels.setup.sync(changed)
+            self.panels.setup.show_message(f"applied: {summary}", False)
 
     def scenario_changed(self, scenario: Scenario, note: str) -> None:
         """After a reset to ``scenario``: title, panels, charts and the model copy follow."""
-        self.query_one("#title-bar").set(self.title_text())
-        self.panel_call("training", "reset", scenario)
-        self.panel_call("compare", "set_scenario", scenario)
-        self.panel_call("timestep", "clear", "Timestep view: building the new model…")
-        self.panel_call("try", "set_mirror", None)
-        self.panel_call("setup", "sync", scenario)
+        self.query_one("#title-bar", TextLine).set(self.title_text())
+        if self.panels is not None:
+            self.panels.training.reset(scenario)
+            self.panels.compare.set_scenario(scenario)
+            self.panels.timestep.clear("Timestep view: building the new model…")
+            self.panels.try_it.set_mirror(None)
+            self.panels.setup.sync(scenario)
         self.typed = None
         if note:
             self.show_banner(note, "info")
@@ -74,8 +86,7 @@ class SettingsFlow:
         try:
             scenario = self.catalog.get(name_or_path) or load_scenario(name_or_path)
         except RnnTuiError as error:
-            self.panel_call("setup", "sync", self.scenario)
-            self.panel_call("setup", "show_message", str(error))
+            self._setup_says(str(error))
             self.notify(str(error), title="Cannot open the scenario", severity="error")
             return
 
@@ -86,7 +97,7 @@ class SettingsFlow:
         self.confirm_discard(
             f"Switching to {scenario.name} builds a new model.",
             switch,
-            lambda: self.panel_call("setup", "sync", self.scenario),
+            self._setup_sync,
         )
 
     def ask_scenario_path(self) -> None:

@@ -57,6 +57,10 @@ class HistoryChart(PlotWidget, can_focus=False):
         self._resized_to = Size(0, 0)
         self._x_ticks_formatter = SpacedTicks()
 
+    def reset(self) -> None:
+        """Forget every point (a new model); each chart clears its own data."""
+        raise NotImplementedError
+
     def compose(self) -> ComposeResult:
         # PlotWidget.compose with canvases that survive NO_COLOR (see StyledCanvas).
         with Grid():

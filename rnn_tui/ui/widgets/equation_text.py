@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-CELLS = ("rnn", "lstm", "gru")
+from rnn_tui.core.vocabulary import CELLS
 
 
 class Equation(NamedTuple):

@@ -20,6 +20,7 @@ from rnn_tui.ui.widgets import (
     GradNormChart,
     GradThroughTimeChart,
     HiddenHeatmap,
+    HistoryChart,
     ImageView,
     LossChart,
     MetricChart,
@@ -155,9 +156,9 @@ class Gallery(App):
         banner.show(*notes[banner.level])
 
     def action_replay(self) -> None:
-        for chart in self.query("LossChart, MetricChart, GradNormChart"):
+        for chart in self.query(HistoryChart):
             chart.reset()
-        self.query_one(GradThroughTimeChart).reset()
+
         self.replay_step = 0
 
     # -- training replay: data in as it arrives, drawn at 10 fps ------------------
@@ -168,7 +169,7 @@ class Gallery(App):
             self._feed_charts(end, start=self.replay_step)
             self.replay_step = end
         with self.batch_update():
-            for chart in self.query("HistoryChart"):
+            for chart in self.query(HistoryChart):
                 chart.redraw()
 
     def _feed_charts(self, end: int, start: int) -> None:

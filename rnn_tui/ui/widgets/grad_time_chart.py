@@ -41,26 +41,26 @@ class GradThroughTimeChart(HistoryChart):
         self.mark_dirty()
 
     def _draw(self) -> None:
-        if self.latest is None:
+        latest, earliest = self.latest, self.earliest
+        if latest is None:
             return
-        earliest = self.earliest
-        show_earliest = earliest is not None and earliest[0] != self.latest[0]
-        for index, (_, norms) in enumerate(self.latest[1]):
+        show_earliest = earliest is not None and earliest[0] != latest[0]
+        for index, (_, norms) in enumerate(latest[1]):
             colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
-            x = self._offset(self.latest, index) + np.arange(norms.size)
+            x = self._offset(latest, index) + np.arange(norms.size)
             self.line(x, norms, colour, None)
-            if show_earliest and index < len(earliest[1]):
+            if show_earliest and earliest is not None and index < len(earliest[1]):
                 early = earliest[1][index][1]
                 early_x = self._offset(earliest, index) + np.arange(early.size)
                 self.markers(early_x, early, "o", colour, None)
-        for index in range(1, len(self.latest[1])):
-            self.add_v_line(self._offset(self.latest, index) - 0.5, "grey50")
+        for index in range(1, len(latest[1])):
+            self.add_v_line(self._offset(latest, index) - 0.5, "grey50")
         # Legend: line vs markers tell the probes apart, colours tell the parts apart.
-        self.add_legend("⠒⠒", "default", f"@{self.latest[0]}")
-        if show_earliest:
+        self.add_legend("⠒⠒", "default", f"@{latest[0]}")
+        if show_earliest and earliest is not None:
             self.add_legend("o", "default", f"@{earliest[0]}")
-        if len(self.latest[1]) > 1:
-            for index, (name, _) in enumerate(self.latest[1]):
+        if len(latest[1]) > 1:
+            for index, (name, _) in enumerate(latest[1]):
                 self.add_legend("█", SERIES_COLOURS[index % len(SERIES_COLOURS)], name)
 
     @staticmethod

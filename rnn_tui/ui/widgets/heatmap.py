@@ -106,7 +106,7 @@ class HiddenHeatmap(ScrollView, can_focus=False):
         return (part, min(max(t, 0), max(self._values[part].shape[1] - 1, 0)))
 
     def validate_cursor(self, cursor: tuple[int, int]) -> tuple[int, int]:
-        return self._clamp(tuple(cursor))
+        return self._clamp((cursor[0], cursor[1]))
 
     def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
         self._forget_cursor_lines(old[0], new[0])

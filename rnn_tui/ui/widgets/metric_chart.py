@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from rnn_tui.core.vocabulary import BOUNDED_METRICS
 from rnn_tui.ui.widgets.chart_base import SERIES_COLOURS, HistoryChart
 from rnn_tui.ui.widgets.history import DEFAULT_MAX_POINTS, BoundedHistory
 
-BOUNDED_METRICS = ("accuracy", "exact_match")
-"""Metrics in [0, 1], drawn on a fixed 0..1 axis so progress is not exaggerated."""
+# Metrics in [0, 1] (BOUNDED_METRICS) are drawn on a fixed 0..1 axis so progress is not
+# exaggerated.
 
 
 class MetricChart(HistoryChart):

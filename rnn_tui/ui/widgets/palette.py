@@ -48,8 +48,13 @@ def level_rgb(level: int, dark: bool) -> tuple[int, int, int]:
     end = POSITIVE_RGB if level > ZERO_LEVEL else NEGATIVE_RGB
     if dark:
         # Full-strength RdBu ends are dim on black; brighten them a little.
-        end = tuple(min(255, int(c * 1.25) + 20) for c in end)
-    return tuple(round(n + (e - n) * weight) for n, e in zip(neutral, end, strict=True))
+        end = (_brighter(end[0]), _brighter(end[1]), _brighter(end[2]))
+    r, g, b = (round(n + (e - n) * weight) for n, e in zip(neutral, end, strict=True))
+    return (r, g, b)
+
+
+def _brighter(channel: int) -> int:
+    return min(255, int(channel * 1.25) + 20)
 
 
 def level_glyph(level: int) -> str:

@@ -1,0 +1,61 @@
+"""What training reports: one step, one evaluation, one run. numpy/Python values only.
+
+No torch import, so the app, the training process's reports and the tests use these
+real types without loading torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# numpy arrays with their element type named (numpy.typing.NDArray hides an Any in the shape).
+Float64Array = np.ndarray[tuple[int, ...], np.dtype[np.float64]]
+Float32Array = np.ndarray[tuple[int, ...], np.dtype[np.float32]]
+
+# Gradient through time on the probe batch: part ("rnn", "encoder", "decoder") ->
+# (layers, T) norms of dL/dh_t.
+Probe = Mapping[str, Float64Array]
+
+
+@dataclass(frozen=True)
+class EvalResult:
+    """Held-out loss and the scenario's goal metric over ``examples`` examples."""
+
+    loss: float
+    metric: float
+    examples: int
+
+
+@dataclass(frozen=True)
+class StepReport:
+    """What one training step did."""
+
+    step: int
+    loss: float
+    grad_norm: float  # total gradient norm before clipping
+    grad_norm_clipped: float  # after clipping (equal when clipping did not fire)
+    clipped: bool
+    learning_rate: float
+    param_grad_norms: Mapping[str, float]
+    seconds: float  # since the trainer was created
+    eval: EvalResult | None = None
+    # Weights as before this step's update (see Trainer.train_step).
+    probe: Probe | None = None
+    diverged: str | None = None  # why training stopped here, if it diverged
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """The end of a run: the final held-out result against the goal."""
+
+    steps: int
+    final: EvalResult
+    metric: str
+    target: float
+    reached: bool
+    diverged: str | None
+    seconds: float
+    baselines: Mapping[str, float] = field(default_factory=dict)
