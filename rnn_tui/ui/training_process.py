@@ -129,8 +129,7 @@ class _Child:
         import torch
 
         tensors = {name: torch.from_numpy(value) for name, value in state.items()}
-        self.trainer.model.load_state_dict(tensors)
-        self.trainer.diverged = None
+        self.trainer.load_state(tensors)  # also what a divergence now falls back to
         self._send_weights()
 
     # -- training ------------------------------------------------------------------
