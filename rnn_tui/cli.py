@@ -27,13 +27,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("list", help="list the built-in scenarios")
 
     train = commands.add_parser("train", help="train a scenario headless and report its goal")
-    _common(train)
+    _common(train, steps_help="training steps (default: the scenario's budget)")
     train.add_argument("--json", metavar="OUT", help="write every step's report and a summary as JSON")
     train.add_argument("--save", metavar="PATH", help="save the trained weights (safetensors)")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
 
     trace = commands.add_parser("trace", help="train N steps, then trace one held-out example as JSON")
-    _common(trace)
+    _common(trace, steps_help="training steps before the trace (default: 0, the weights as built or loaded)")
     trace.add_argument("--sample", type=_non_negative, default=0, metavar="I", help="held-out example index")
     trace.add_argument("--json", metavar="OUT", required=True, help="where to write the trace ('-' for stdout)")
 
@@ -44,12 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _common(command: argparse.ArgumentParser) -> None:
+def _common(command: argparse.ArgumentParser, steps_help: str) -> None:
     command.add_argument("scenario", help="built-in scenario name or path to a .toml file")
     from rnn_tui.core.vocabulary import CELLS
 
     command.add_argument("--cell", choices=CELLS, help="override the scenario's cell")
-    command.add_argument("--steps", type=_non_negative, metavar="N", help="training steps (default: the scenario's budget)")
+    command.add_argument("--steps", type=_non_negative, metavar="N", help=steps_help)
     command.add_argument("--seed", type=_non_negative, metavar="N", help="override the scenario's seed")
     command.add_argument("--load", metavar="PATH", help="start from saved weights (safetensors)")
     command.add_argument(
@@ -106,6 +106,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from rnn_tui.headless import trace
 
         return trace(args)
+    # Before any UI: the app would open a fallback with a banner (and, with no terminal, hang).
+    check_scenario_exists(args.scenario)
     if args.command == "serve":
         from rnn_tui.serve import serve
 
@@ -113,6 +115,20 @@ def _dispatch(args: argparse.Namespace) -> int:
     from rnn_tui.launch import open_app
 
     return open_app(args.scenario)
+
+
+def check_scenario_exists(name: str | None) -> None:
+    """A name that is neither a built-in scenario nor a file: exit 2 with the list (a typo)."""
+    if name is None:
+        return
+    from rnn_tui.core.errors import ScenarioError
+    from rnn_tui.core.scenario import find_scenario
+
+    try:
+        find_scenario(name)
+    except ScenarioError as error:
+        commands = ", ".join(c for c in COMMANDS if c != "app")
+        raise ScenarioError(f"{error} The commands are {commands} (rnn-tui --help).") from None
 
 
 if __name__ == "__main__":

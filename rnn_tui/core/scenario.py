@@ -8,11 +8,21 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from rnn_tui.core.errors import ScenarioError
 from rnn_tui.core.toml_lines import line_of_key
 from rnn_tui.core.vocabulary import (
+    BOUNDED_METRICS,
     CELLS,
     HIGHER_IS_BETTER,
     METRICS_BY_TOPOLOGY,
@@ -82,6 +92,17 @@ class GoalSpec(_Strict):
     def higher_is_better(self) -> bool:
         return HIGHER_IS_BETTER[self.metric]
 
+    @field_validator("target")
+    @classmethod
+    def _fraction_at_most_one(cls, target: float, info: ValidationInfo) -> float:
+        metric = info.data.get("metric")  # absent when the metric itself was bad
+        if metric in BOUNDED_METRICS and target > 1:
+            raise ValueError(
+                f"{metric} is the fraction of held-out examples right, so its target is from 0 to 1 "
+                f"(e.g. 0.9 for 90%)"
+            )
+        return target
+
     def reached(self, value: float | None) -> bool:
         if value is None or value != value:  # None or NaN
             return False
@@ -129,12 +150,32 @@ class Scenario(_Strict):
             for key in parents:
                 table = table[key]
             table[leaf] = value
+        where = f"scenario {self.name!r}"
         try:
             changed = Scenario.model_validate(data)
         except ValidationError as error:
-            raise ScenarioError(describe_errors(error, f"scenario {self.name!r}", None)) from None
+            raise ScenarioError(describe_errors(error, where, None)) from None
+        model = changes.get("model")
+        if "model.nonlinearity" in changes or (isinstance(model, dict) and "nonlinearity" in model):
+            # Asked for now: refuse relu with a gated cell. A cell changed on its own (`c`,
+            # --cell) keeps a file's relu for when the cell is rnn again.
+            check_nonlinearity(changed, where, None)
         changed._path = self._path
         return changed
+
+
+def check_nonlinearity(scenario: Scenario, where: str, text: str | None) -> None:
+    """Refuse model.nonlinearity = "relu" with an LSTM or GRU, which would silently ignore it."""
+    model = scenario.model
+    if model.nonlinearity != "relu" or model.cell == "rnn":
+        return
+    line = line_of_key(text, ["model", "nonlinearity"]) if text else None
+    at = f" (line {line})" if line else ""
+    raise ScenarioError(
+        f"{where}: model.nonlinearity{at} = 'relu' applies to cell = \"rnn\" only, and the cell is "
+        f"{model.cell!r}: an LSTM or GRU keeps its own tanh and sigmoid gates; remove "
+        f"model.nonlinearity or use cell = \"rnn\"."
+    )
 
 
 def scenarios_dir() -> Path:
@@ -165,7 +206,22 @@ def resolve(name_or_path: str | Path) -> Path:
         return builtin
     raise ScenarioError(
         f"no built-in scenario named {text!r} and no such file; built-in scenarios: "
-        f"{', '.join(builtin_names())} (or give a path to a .toml file)"
+        f"{', '.join(builtin_names())} (or give a path to a .toml file)."
+    )
+
+
+def find_scenario(name_or_path: str | Path) -> Path:
+    """Like ``resolve``, but a path must exist: checked before the app opens on it."""
+    path = resolve(name_or_path)
+    if not path.exists():
+        raise _no_such_file(path)
+    return path
+
+
+def _no_such_file(path: Path) -> ScenarioError:
+    return ScenarioError(
+        f"{path}: no such scenario file; built-in scenarios: {', '.join(builtin_names())} "
+        "(or give a path to a .toml file)."
     )
 
 
@@ -181,6 +237,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         scenario = Scenario.model_validate(raw)
     except ValidationError as error:
         raise ScenarioError(describe_errors(error, str(path), text)) from None
+    check_nonlinearity(scenario, str(path), text)
     scenario._path = path
     return scenario
 
@@ -197,7 +254,7 @@ def _read_text(path: Path) -> str:
             )
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such scenario file.") from None
+        raise _no_such_file(path) from None
     except IsADirectoryError:
         raise ScenarioError(f"{path}: is a directory, not a scenario file (.toml).") from None
     except OSError as error:

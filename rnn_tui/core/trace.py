@@ -10,6 +10,7 @@ import torch
 
 from rnn_tui.core.cells import GATE_NAMES, cell_kind, layer_weights
 from rnn_tui.core.data.base import Dataset, Split
+from rnn_tui.core.jsonable import finite, finite_rows
 from rnn_tui.core.readable import describe_example, step_labels, step_outputs
 
 
@@ -55,22 +56,29 @@ class Trace:
         return next(p for p in self.parts if p.name == name)
 
     def to_json(self) -> dict[str, Any]:
-        """The documented JSON layout: weights per part and layer, and one entry per step."""
+        """The documented JSON layout: weights per part and layer, and one entry per step.
+
+        Non-finite numbers (a loss of inf, NaN states from diverged weights) are None, so
+        ``json.dumps`` writes null and the file stays JSON for every parser.
+        """
         steps = []
         for part in self.parts:
+            x, h_prev, h, grad_h = (finite_rows(a) for a in (part.x, part.h_prev, part.h, part.grad_h))
+            c_prev, c = (None if a is None else finite_rows(a) for a in (part.c_prev, part.c))
+            gates = {g: finite_rows(v) for g, v in part.gates.items()}
             for t in range(part.seq_len):
                 steps.append({
                     "part": part.name,
                     "t": t,
                     "input": part.labels[t],
                     "output": part.outputs[t],
-                    "x": part.x[t].tolist(),
-                    "h_prev": part.h_prev[t].tolist(),
-                    "c_prev": None if part.c_prev is None else part.c_prev[t].tolist(),
-                    "h": part.h[t].tolist(),
-                    "c": None if part.c is None else part.c[t].tolist(),
-                    "gates": [{g: v[t, k].tolist() for g, v in part.gates.items()} for k in range(self.num_layers)],
-                    "grad_h": part.grad_h[t].tolist(),
+                    "x": x[t].tolist(),
+                    "h_prev": h_prev[t].tolist(),
+                    "c_prev": None if c_prev is None else c_prev[t].tolist(),
+                    "h": h[t].tolist(),
+                    "c": None if c is None else c[t].tolist(),
+                    "gates": [{g: v[t, k].tolist() for g, v in gates.items()} for k in range(self.num_layers)],
+                    "grad_h": grad_h[t].tolist(),
                 })
         return {
             "scenario": self.scenario,
@@ -79,7 +87,7 @@ class Trace:
             "nonlinearity": self.nonlinearity,
             "hidden_size": self.hidden_size,
             "num_layers": self.num_layers,
-            "loss": self.loss,
+            "loss": finite(self.loss),
             "input": self.input_text,
             "target": self.target_text,
             "prediction": self.prediction_text,
@@ -160,15 +168,15 @@ def _np_steps(tensors: list[torch.Tensor], seq_len: int, layers: int) -> np.ndar
 
 
 def export_weights(module: torch.nn.RNNBase) -> list[dict[str, Any]]:
-    """Per layer, PyTorch's weight_ih/weight_hh/bias_ih/bias_hh as nested lists."""
+    """Per layer, PyTorch's weight_ih/weight_hh/bias_ih/bias_hh as nested lists (NaN as None)."""
     layers = []
     for k in range(module.num_layers):
         w = layer_weights(module, k)
         entry = {
-            "weight_ih": w.weight_ih.detach().tolist(),
-            "weight_hh": w.weight_hh.detach().tolist(),
-            "bias_ih": None if w.bias_ih is None else w.bias_ih.detach().tolist(),
-            "bias_hh": None if w.bias_hh is None else w.bias_hh.detach().tolist(),
+            "weight_ih": finite(w.weight_ih.detach().numpy()),
+            "weight_hh": finite(w.weight_hh.detach().numpy()),
+            "bias_ih": None if w.bias_ih is None else finite(w.bias_ih.detach().numpy()),
+            "bias_hh": None if w.bias_hh is None else finite(w.bias_hh.detach().numpy()),
         }
         if cell_kind(module) == "rnn":
             entry["nonlinearity"] = module.nonlinearity

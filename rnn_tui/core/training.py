@@ -50,7 +50,17 @@ class Trainer:
         self.eval_split = test.select(range(min(settings.eval_size, len(test))))
         self.probe_batch = test.select(range(min(PROBE_BATCH, len(test))))
         self._last_good = [p.detach().clone() for _, p in self.parameters]
+        # The step after which the current weights (and the last good copy) were made:
+        # after a divergence the weights are older than ``step``.
+        self.weights_step = self._last_good_step = 0
         self._started = time.perf_counter()
+
+    def load_state(self, state: dict[str, torch.Tensor]) -> None:
+        """Weights from elsewhere (a file, the app); a divergence now restores these, not the ones they replaced."""
+        self.model.load_state_dict(state)
+        torch._foreach_copy_(self._last_good, [p.detach() for _, p in self.parameters])
+        self.weights_step = self._last_good_step = self.step
+        self.diverged = None
 
     # -- settings that may change while training ------------------------------------
     @property
@@ -117,7 +127,9 @@ class Trainer:
         if clipped:
             torch._foreach_mul_([p.grad for _, p in self.parameters if p.grad is not None], max_norm / (total + 1e-6))
         torch._foreach_copy_(self._last_good, [p.detach() for _, p in self.parameters])
+        self._last_good_step = self.weights_step
         self.optimizer.step()
+        self.weights_step = self.step
         self.diverged = None
         return StepReport(
             step=self.step,
@@ -137,6 +149,7 @@ class Trainer:
     ) -> StepReport:
         with torch.no_grad():
             torch._foreach_copy_([p for _, p in self.parameters], self._last_good)
+        self.weights_step = self._last_good_step
         self.optimizer.zero_grad(set_to_none=True)
         self.diverged = cause + "; training stopped and the last good weights were restored"
         return StepReport(

@@ -97,6 +97,16 @@ def read_metadata(path: str | Path) -> dict[str, str]:
 
 def load_weights(model: torch.nn.Module, path: str | Path) -> dict[str, str]:
     """Load weights into ``model``; refuse files of another shape with a clear message."""
+    state, meta = read_weights(model, path)
+    model.load_state_dict(state)
+    return meta
+
+
+def read_weights(model: torch.nn.Module, path: str | Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
+    """The file's tensors, checked to fit ``model`` (not loaded into it), and its metadata.
+
+    For a caller that must load them its own way, e.g. ``Trainer.load_state``.
+    """
     path = Path(path).expanduser()
     meta = read_metadata(path)
     try:
@@ -124,5 +134,8 @@ def load_weights(model: torch.nn.Module, path: str | Path) -> dict[str, str]:
     odd = [k for k in expected if not state[k].is_floating_point()]
     if odd:
         raise WeightsError(f"{path}: {odd[0]} holds {state[odd[0]].dtype} values; weights are floating-point numbers.")
-    model.load_state_dict(state)
-    return meta
+    broken = [k for k in expected if not torch.isfinite(state[k]).all()]
+    if broken:
+        # Nothing trains or traces from NaN: every loss would be NaN from the first step.
+        raise WeightsError(f"{path}: {broken[0]} holds NaN or infinite values; weights must be finite numbers.")
+    return state, meta

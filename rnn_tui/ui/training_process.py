@@ -139,8 +139,7 @@ class _Child:
         import torch
 
         tensors = {name: torch.from_numpy(value) for name, value in weights.items()}
-        trainer.model.load_state_dict(tensors)
-        trainer.diverged = None
+        trainer.load_state(tensors)  # also what a divergence now falls back to
         self._send_weights()
 
     # -- training ------------------------------------------------------------------

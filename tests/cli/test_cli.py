@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from rnn_tui.cli import main
 from tests.core.fixtures import scenario_for
 
 ENV = {**os.environ, "COLUMNS": "120"}
@@ -17,21 +16,6 @@ ENV = {**os.environ, "COLUMNS": "120"}
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """As a user runs it: a new process."""
     return subprocess.run([sys.executable, "-m", "rnn_tui", *args], capture_output=True, text=True, env=ENV, cwd=cwd, timeout=300)
-
-
-@pytest.fixture
-def run_here(capsys):
-    """In this process (torch already loaded), for the many error cases; same exit codes."""
-
-    def call(*args: str) -> subprocess.CompletedProcess:
-        try:
-            code = main(list(args))
-        except SystemExit as exit_:  # argparse's own errors
-            code = exit_.code
-        out = capsys.readouterr()
-        return subprocess.CompletedProcess(args, code, out.out, out.err)
-
-    return call
 
 
 def test_list_shows_builtins():
@@ -122,3 +106,29 @@ def test_bad_weights_files(tmp_path, run_here):
     torch.save({"x": torch.zeros(1)}, pickle_file)
     result = run("train", "sine-waves", "--steps", "1", "--load", str(pickle_file))
     assert result.returncode == 2 and "not an rnn-tui weights file" in result.stderr
+
+
+@pytest.mark.parametrize("argv", [["bogus"], ["app", "bogus"], ["missing.toml"], ["serve", "bogus"]])
+def test_a_scenario_that_is_not_there_exits_2_before_any_ui(monkeypatch, run_here, argv):
+    """Before: the app opened on a fallback with a banner (and without a terminal, hung)."""
+    opened = []
+    monkeypatch.setattr("rnn_tui.launch.open_app", lambda scenario: opened.append(scenario) or 0)
+    monkeypatch.setattr("rnn_tui.serve.serve", lambda *args: opened.append(args) or 0)
+    result = run_here(*argv)
+    assert result.returncode == 2 and not opened
+    assert "rnn-tui: error:" in result.stderr and argv[-1] in result.stderr
+    assert "sine-waves, stock-prices, translation" in result.stderr and "commands are list, train, trace, serve" in result.stderr
+
+
+def test_a_typo_exits_at_once_without_a_terminal():
+    result = subprocess.run([sys.executable, "-m", "rnn_tui", "bogus"], capture_output=True, text=True, env=ENV,
+                            stdin=subprocess.DEVNULL, timeout=120)
+    assert result.returncode == 2 and "no built-in scenario named 'bogus'" in result.stderr
+
+
+def test_trace_help_gives_its_own_default_steps(run_here):
+    result = run_here("trace", "--help")
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "training steps before the trace (default: 0" in text and "scenario's budget" not in text
+    assert "default: the scenario's budget" in " ".join(run_here("train", "--help").stdout.split())

@@ -77,3 +77,33 @@ def test_reports_hold_only_plain_values(tmp_path):
         assert type(value) is float
     assert all(type(v).__module__ == "numpy" for v in report.probe.values())
     assert "encoder.weight_hh_l0" in report.param_grad_norms
+
+
+def test_loaded_weights_are_what_a_divergence_at_the_first_step_restores(tmp_path):
+    """Before: the trainer's last good copy was its random initial weights, whatever was loaded."""
+    scenario, _ = scenario_for(tmp_path, "seq2seq")
+    donor = Trainer(scenario.with_changes({"training.seed": 1}))
+    with torch.no_grad():  # finite weights whose output overflows: the loss is inf at once
+        donor.model.head.weight.mul_(1e30)
+    state = {name: value.clone() for name, value in donor.model.state_dict().items()}
+    trainer = Trainer(scenario)
+    trainer.load_state(state)
+    reports = []
+    summary = trainer.run(on_step=reports.append, steps=5)
+    assert len(reports) == 1 and "loss is inf at step 1" in reports[0].diverged and summary.diverged
+    assert all(torch.equal(value, state[name]) for name, value in trainer.model.state_dict().items())
+    assert trainer.weights_step == 0
+
+
+def test_weights_step_names_the_restored_weights(tmp_path):
+    scenario, _ = scenario_for(tmp_path, "seq2seq")
+    trainer = Trainer(scenario)
+    trainer.run(steps=3)
+    assert trainer.step == trainer.weights_step == 3
+    with torch.no_grad():
+        trainer.model.head.weight.fill_(float("nan"))
+    trainer.run(steps=3)
+    # Step 4's loss is NaN; the weights that gave step 3 its finite loss come back.
+    assert trainer.step == 4 and trainer.weights_step == 2
+    trainer.load_state(trainer.model.state_dict())
+    assert trainer.diverged is None and trainer.weights_step == 4

@@ -66,8 +66,9 @@ class Workspace:
         return str(path)
 
     def fifo(self, name: str) -> str:
-        """A named pipe. Opening one to read waits for a writer: if the code under test ever
-        does, a watchdog opens and closes it after a few seconds, so the test fails, not hangs."""
+        """A named pipe. Opening one to read waits for a writer, and to write waits for a reader:
+        if the code under test ever does either, a watchdog opens and closes it from the other
+        end after a few seconds, so the test fails, not hangs."""
         path = self.tmp / name
         os.mkfifo(path)
         threading.Thread(target=_unblock, args=(path,), daemon=True).start()
@@ -161,6 +162,10 @@ SCENARIO_CASES = [
         ("data.file", "''", ".csv", ".tsv")),
     Bad("unknown optimizer", "scenario", lambda w: train(w.scenario(good("learning_rate = 0.01", 'optimizer = "rmsprop"'))),
         ("training.optimizer", "'rmsprop'", "'adam'", "'sgd'")),
+    Bad("relu with an LSTM", "scenario", lambda w: train(w.scenario(good('cell = "lstm"', 'cell = "lstm"\nnonlinearity = "relu"'))),
+        ("mine.toml", "model.nonlinearity", "line 16", "'relu'", 'cell = "rnn" only', "'lstm'")),
+    Bad("accuracy target above 1", "scenario", lambda w: train(w.scenario(TSV_TOML.replace("target = 1.0", "target = 95.0"), TSV, "reviews.tsv")),
+        ("mine.toml", "goal.target", "line 21", "95.0", "from 0 to 1")),
     Bad("unknown nonlinearity", "scenario", lambda w: train(w.scenario(good('cell = "lstm"', 'cell = "rnn"\nnonlinearity = "sigmoid"'))),
         ("model.nonlinearity", "'sigmoid'", "'tanh'", "'relu'")),
     Bad("a 5,000-character name", "scenario", lambda w: train(w.scenario(good('name = "mine"', f'name = "{"x" * 5000}"'))),
@@ -249,8 +254,14 @@ CLI_CASES = [
         ("training.learning_rate", "''", "number")),
     Bad("--json under a file", "cli", lambda w: train("sine-waves", "--json", w.file("plain.txt", b"x") + "/out.json"),
         ("--json", "plain.txt", "does not exist")),
-    Bad("--json to a full disk", "cli", lambda w: train("sine-waves", "--json", "/dev/full"),
-        ("--json /dev/full", "cannot write", "No space left")),
+    Bad("--json to a device", "cli", lambda w: train("sine-waves", "--json", "/dev/full"),
+        ("--json /dev/full", "not a regular file", "'-' for standard output")),
+    Bad("--json onto a pipe nobody reads", "cli", lambda w: train("sine-waves", "--json", w.fifo("pipe.json")),
+        ("--json", "pipe.json", "not a regular file")),
+    Bad("--set relu with --cell gru", "cli", lambda w: train("sine-waves", "--cell", "gru", "--set", "model.nonlinearity=relu"),
+        ("model.nonlinearity", "'relu'", 'cell = "rnn" only', "'gru'")),
+    Bad("--set an exact-match target of 90", "cli", lambda w: train("translation", "--set", "goal.target=90"),
+        ("goal.target", "= 90", "exact_match", "from 0 to 1")),
     Bad("--save onto a pipe", "cli", lambda w: train("sine-waves", "--save", w.fifo("pipe.safetensors")),
         ("--save", "pipe.safetensors", "not a regular file")),
     Bad("--save into a missing folder", "cli", lambda w: train("sine-waves", "--save", str(w.tmp / "no" / "w.safetensors")),
@@ -287,6 +298,8 @@ WEIGHTS_CASES = [
         ("cut.safetensors", "damaged or truncated")),
     Bad("integer weights", "weights", lambda w: train("sine-waves", "--load", w.file("ints.safetensors", _as_integers(w.weights))),
         ("ints.safetensors", "int32", "floating-point")),
+    Bad("weights holding NaN", "weights", lambda w: train("sine-waves", "--load", w.file("nan.safetensors", _with_nan(w.weights))),
+        ("nan.safetensors", "NaN or infinite", "finite")),
     Bad("weights file is a pipe", "weights", lambda w: train("sine-waves", "--load", w.fifo("pipe.safetensors")),
         ("pipe.safetensors", "not an rnn-tui weights file")),
 ]
@@ -300,10 +313,24 @@ def _unblock(fifo: Path, after: float = 5.0) -> None:
     # ENXIO: nobody is reading it, or it is gone: nothing to unblock.
     with contextlib.suppress(OSError):
         os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # a blocked reader now reads EOF
+    with contextlib.suppress(OSError):
+        os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))  # a blocked writer now meets a closed pipe
 
 
 def _sets(*params: str) -> list[str]:
     return [arg for param in params for arg in ("--set", f"data.params.{param}")]
+
+
+def _with_nan(weights: Path) -> bytes:
+    """The same weights with one NaN (as a diverged model that was saved anyway would hold)."""
+    from safetensors.torch import load_file, save
+
+    raw = weights.read_bytes()
+    size = struct.unpack("<Q", raw[:8])[0]
+    tensors = load_file(str(weights))
+    name = sorted(tensors)[0]
+    tensors[name].view(-1)[0] = float("nan")
+    return save(tensors, metadata=json.loads(raw[8 : 8 + size])["__metadata__"])
 
 
 def _header_only(weights: Path) -> bytes:
