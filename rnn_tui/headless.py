@@ -85,8 +85,10 @@ def make_trainer(args: argparse.Namespace):
         state, meta = read_weights(trainer.model, args.load)
         trainer.load_state(state)  # so a divergence falls back to these, not to random weights
         loaded = {"path": args.load, "scenario": meta.get("scenario"), "step": meta.get("step")}
-        notes.append(loaded_note(args.load, meta, trainer.scenario))
-    return trainer, [note for note in notes if note], loaded
+        note = loaded_note(args.load, meta, trainer.scenario)
+        if note:
+            notes.append(note)
+    return trainer, notes, loaded
 
 
 def show_notes(notes: list[str]) -> None:

@@ -18,6 +18,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from rnn_tui.core.errors import ScenarioError
 from rnn_tui.core.toml_lines import line_of_key
@@ -306,7 +307,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= MAX_SHOWN else f"{text[:MAX_SHOWN]}... ({len(text):,} characters)"
 
 
-def _allowed(item: dict, message: str) -> str:
+def _allowed(item: ErrorDetails, message: str) -> str:
     if item["type"] == "literal_error":
         expected = item.get("ctx", {}).get("expected", "")
         return f"not allowed; allowed values are {expected}"
