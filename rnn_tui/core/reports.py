@@ -1,23 +1,26 @@
 """What training reports: one step, one evaluation, one run. numpy/Python values only.
 
 No torch import, so the app, the training process's reports and the tests use these
-real types without loading torch.
+real types without loading torch; numpy only for type checking, so the app's first
+screen (which imports the protocol) does not wait for numpy either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeAlias
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 # numpy arrays with their element type named (numpy.typing.NDArray hides an Any in the shape).
-Float64Array = np.ndarray[tuple[int, ...], np.dtype[np.float64]]
-Float32Array = np.ndarray[tuple[int, ...], np.dtype[np.float32]]
+Float64Array: TypeAlias = "np.ndarray[tuple[int, ...], np.dtype[np.float64]]"
+Float32Array: TypeAlias = "np.ndarray[tuple[int, ...], np.dtype[np.float32]]"
 
 # Gradient through time on the probe batch: part ("rnn", "encoder", "decoder") ->
 # (layers, T) norms of dL/dh_t.
-Probe = Mapping[str, Float64Array]
+Probe: TypeAlias = Mapping[str, "Float64Array"]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from rnn_tui.core.errors import RnnTuiError
 from rnn_tui.core.scenario import Scenario, builtin_names, load_scenario
 from rnn_tui.ui.commands import RnnTuiCommands
+from rnn_tui.ui.training_process import TrainingProcess
 
 DEFAULT_SCENARIO = "sentiment"
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
@@ -70,8 +71,12 @@ class RnnTuiApp(App):
         )
     ]
 
-    def __init__(self, scenario: str | None = None) -> None:
+    def __init__(
+        self, scenario: str | None = None, process: TrainingProcess | None = None
+    ) -> None:
+        """``process``: a training process already started on the initial scenario."""
         super().__init__()
+        self.process = process
         self.catalog, problems = load_catalog()
         self.initial, message = pick_scenario(scenario, self.catalog)
         self.startup_error = " ".join(p for p in (message, *problems) if p) or None
@@ -80,7 +85,9 @@ class RnnTuiApp(App):
     def on_mount(self) -> None:
         from rnn_tui.ui.screens.main import MainScreen
 
-        self.push_screen(MainScreen(self.initial, self.catalog, self.startup_error))
+        self.push_screen(
+            MainScreen(self.initial, self.catalog, self.startup_error, self.process)
+        )
         # Killed (SIGTERM), the SSH session gone (SIGHUP) or interrupted from outside
         # (SIGINT; in the app ctrl+c is a key): exit the normal way, so the training
         # process is stopped and the terminal gets its modes and screen back.
@@ -122,6 +129,11 @@ def run_app(scenario: str | None) -> int:
     except RnnTuiError as error:
         print(f"rnn-tui: error: {error}", file=sys.stderr)
         return 2
+    # The training process imports torch (seconds) while Textual starts and draws the
+    # first screen, instead of after it. Started here, before App.run() replaces the
+    # standard streams, so no redirection is needed either.
+    app.process = TrainingProcess()
+    app.process.start(app.initial)
     app.run()
     if app.recovered is not None:  # the terminal is back: say where the training went
         print(

@@ -16,7 +16,7 @@ from rnn_tui.core.scenario import Scenario, TrainingSpec
 from rnn_tui.core.vocabulary import Cell
 
 # A model's state_dict as numpy copies: safe to pickle, loaded without torch on the app side.
-Weights: TypeAlias = Mapping[str, Float32Array]
+Weights: TypeAlias = Mapping[str, "Float32Array"]
 
 # Why training is (not) running, as the training process last said.
 Why = Literal[

@@ -56,7 +56,10 @@ class Session:
 
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
-        self.process.start(self.scenario)
+        """Start the training process, unless it was started early (it imports torch
+        meanwhile: see run_app)."""
+        if not self.process.alive:
+            self.process.start(self.scenario)
 
     def close(self) -> None:
         self.process.stop()

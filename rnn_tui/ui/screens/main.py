@@ -25,6 +25,7 @@ from rnn_tui.ui.screens.model_link import ModelLink
 from rnn_tui.ui.screens.screen_parts import Panels
 from rnn_tui.ui.screens.settings_flow import SettingsFlow
 from rnn_tui.ui.session import Session
+from rnn_tui.ui.training_process import TrainingProcess
 
 if TYPE_CHECKING:
     from rnn_tui.ui.widgets import Banner
@@ -97,10 +98,15 @@ class MainScreen(ModelLink, SettingsFlow):
     ]
 
     def __init__(
-        self, scenario: Scenario, catalog: dict[str, Scenario], startup_error: str | None = None
+        self,
+        scenario: Scenario,
+        catalog: dict[str, Scenario],
+        startup_error: str | None = None,
+        process: TrainingProcess | None = None,
     ) -> None:
+        """``process``: a training process already started on ``scenario`` (see run_app)."""
         super().__init__()
-        self.session = Session(scenario)
+        self.session = Session(scenario, process)
         self.catalog = catalog
         self.panel = "timestep"
         self.panels = None  # set once mounted
