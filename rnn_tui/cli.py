@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     app = commands.add_parser("app", help="open the app (the default)")
     app.add_argument("scenario", nargs="?", help="built-in scenario name or path to a .toml file")
+    _settings(app)
 
     commands.add_parser("list", help="list the built-in scenarios")
 
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="serve the app in a browser on localhost (textual-serve)")
     serve.add_argument("scenario", nargs="?")
+    _settings(serve)
     serve.add_argument("--port", type=_port, default=8000)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; no authentication)")
     return parser
@@ -46,12 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _common(command: argparse.ArgumentParser, steps_help: str) -> None:
     command.add_argument("scenario", help="built-in scenario name or path to a .toml file")
+    command.add_argument("--steps", type=_non_negative, metavar="N", help=steps_help)
+    command.add_argument("--load", metavar="PATH", help="start from saved weights (safetensors)")
+    _settings(command)
+
+
+def _settings(command: argparse.ArgumentParser) -> None:
+    """--cell, --seed and --set: the same overrides for the app, serve, train and trace."""
     from rnn_tui.core.vocabulary import CELLS
 
     command.add_argument("--cell", choices=CELLS, help="override the scenario's cell")
-    command.add_argument("--steps", type=_non_negative, metavar="N", help=steps_help)
     command.add_argument("--seed", type=_non_negative, metavar="N", help="override the scenario's seed")
-    command.add_argument("--load", metavar="PATH", help="start from saved weights (safetensors)")
     command.add_argument(
         "--set", action="append", default=[], metavar="KEY=VALUE",
         help="override any scenario setting, e.g. --set model.hidden_size=128 --set training.clip=false",
@@ -108,13 +115,30 @@ def _dispatch(args: argparse.Namespace) -> int:
         return trace(args)
     # Before any UI: the app would open a fallback with a banner (and, with no terminal, hang).
     check_scenario_exists(args.scenario)
+    settings = setting_args(args)
+    if settings:  # a bad --set is an exit-2 message here, before any UI
+        from rnn_tui.core.changes import apply_changes, parse_setting
+        from rnn_tui.core.scenario import DEFAULT_SCENARIO, load_scenario
+
+        scenario = load_scenario(args.scenario or DEFAULT_SCENARIO)
+        apply_changes(scenario, dict(map(parse_setting, settings)))
     if args.command == "serve":
         from rnn_tui.serve import serve
 
-        return serve(args.scenario, args.host, args.port)
+        return serve(args.scenario, args.host, args.port, settings)
     from rnn_tui.launch import open_app
 
-    return open_app(args.scenario)
+    return open_app(args.scenario, settings)
+
+
+def setting_args(args: argparse.Namespace) -> list[str]:
+    """--cell, --seed and --set as KEY=VALUE items, in the order they apply."""
+    items = list(args.set)
+    if args.cell:
+        items.append(f"model.cell={args.cell}")
+    if args.seed is not None:
+        items.append(f"training.seed={args.seed}")
+    return items
 
 
 def check_scenario_exists(name: str | None) -> None:

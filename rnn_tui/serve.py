@@ -10,15 +10,22 @@ from rnn_tui.core.errors import RnnTuiError
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def serve_command(scenario: str | None) -> str:
+def serve_command(scenario: str | None, settings: list[str] | None = None) -> str:
     """The shell command textual-serve runs for each browser tab."""
     argv = [sys.executable, "-m", "rnn_tui", "app"]
     if scenario:
         argv.append(scenario)
+    for item in settings or []:
+        argv += ["--set", item]
     return shlex.join(argv)
 
 
-def serve(scenario: str | None, host: str = "127.0.0.1", port: int = 8000) -> int:
+def serve(
+    scenario: str | None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    settings: list[str] | None = None,
+) -> int:
     """Serve until ctrl+c; returns the exit code. A bad scenario fails here, before serving."""
     if scenario is not None:
         from rnn_tui.core.scenario import load_scenario
@@ -38,6 +45,6 @@ def serve(scenario: str | None, host: str = "127.0.0.1", port: int = 8000) -> in
             file=sys.stderr,
         )
     print(f"rnn-tui: serving on http://{host}:{port} (ctrl+c stops)", file=sys.stderr)
-    server = Server(serve_command(scenario), host=host, port=port, title="rnn-tui")
+    server = Server(serve_command(scenario, settings), host=host, port=port, title="rnn-tui")
     server.serve()
     return 0

@@ -206,3 +206,46 @@ def parse_field(scenario: Scenario, spec: FieldSpec, text: str) -> Any:
         raise ValueError(
             f"{spec.label} must be {kind}, not {text!r}; {hint(scenario, spec)}"
         ) from None
+
+
+# -- a setup as a command a teacher can hand out -------------------------------------------
+
+
+def differences(base: Scenario, changed: Scenario) -> dict[str, Any]:
+    """The dotted keys whose values differ from ``base`` to ``changed`` (``--set`` items)."""
+    out: dict[str, Any] = {}
+    _diff(base.model_dump(), changed.model_dump(), "", out)
+    return out
+
+
+def _diff(old: Any, new: Any, prefix: str, out: dict[str, Any]) -> None:
+    if isinstance(old, dict) and isinstance(new, dict) and not prefix.endswith("params."):
+        for key in sorted(set(old) | set(new)):
+            _diff(old.get(key), new.get(key), f"{prefix}{key}.", out)
+    elif isinstance(old, dict) and isinstance(new, dict):  # data.params: a free table
+        for key in sorted(set(old) | set(new)):
+            if old.get(key) != new.get(key):
+                out[f"{prefix}{key}"] = new.get(key)
+    elif old != new:
+        out[prefix.rstrip(".")] = new
+
+
+def toml_value(value: Any) -> str:
+    """A value as ``parse_value`` reads it back (TOML)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return repr(value)
+
+
+def command_line(source: str, base: Scenario, changed: Scenario) -> str:
+    """`rnn-tui SOURCE --set KEY=VALUE ...`: opens exactly ``changed`` (seed included)."""
+    import shlex
+
+    argv = ["rnn-tui", source]
+    for key, value in differences(base, changed).items():
+        argv += ["--set", f"{key}={toml_value(value)}"]
+    if "training.seed" not in differences(base, changed):
+        argv += ["--seed", str(changed.training.seed)]  # said even when unchanged: reproducible
+    return shlex.join(argv)

@@ -37,6 +37,7 @@ from rnn_tui.core.vocabulary import (
 
 __all__ = ["CELLS", "TOPOLOGIES", "Scenario", "TrainingSpec", "load_scenario"]
 
+DEFAULT_SCENARIO = "sentiment"  # what `rnn-tui` opens with no scenario named
 MAX_SCENARIO_BYTES = 1_000_000
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 MAX_SHOWN = 60  # characters of a bad value quoted in an error message

@@ -6,17 +6,18 @@ import asyncio
 import contextlib
 import signal
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
 
+from rnn_tui.core.changes import apply_changes, parse_setting
 from rnn_tui.core.errors import RnnTuiError
-from rnn_tui.core.scenario import Scenario, builtin_names, load_scenario
+from rnn_tui.core.scenario import DEFAULT_SCENARIO, Scenario, builtin_names, load_scenario
 from rnn_tui.ui.commands import RnnTuiCommands
 from rnn_tui.ui.training_process import TrainingProcess
 
-DEFAULT_SCENARIO = "sentiment"
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
 
@@ -72,13 +73,19 @@ class RnnTuiApp(App):
     ]
 
     def __init__(
-        self, scenario: str | None = None, process: TrainingProcess | None = None
+        self,
+        scenario: str | None = None,
+        process: TrainingProcess | None = None,
+        settings: Sequence[str] = (),
     ) -> None:
-        """``process``: a training process already started on the initial scenario."""
+        """``process``: a training process already started on the initial scenario;
+        ``settings``: KEY=VALUE overrides of that scenario (`rnn-tui NAME --set ...`)."""
         super().__init__()
         self.process = process
         self.catalog, problems = load_catalog()
         self.initial, message = pick_scenario(scenario, self.catalog)
+        if settings:
+            self.initial = apply_changes(self.initial, dict(map(parse_setting, settings)))
         self.startup_error = " ".join(p for p in (message, *problems) if p) or None
         self.recovered: Path | None = None  # weights kept when a signal ended the app
 
@@ -122,10 +129,10 @@ class RnnTuiApp(App):
         self.exit()
 
 
-def run_app(scenario: str | None) -> int:
+def run_app(scenario: str | None, settings: Sequence[str] = ()) -> int:
     """Run the app in this terminal; the exit code (2 when nothing could be opened)."""
     try:
-        app = RnnTuiApp(scenario)
+        app = RnnTuiApp(scenario, settings=settings)
     except RnnTuiError as error:
         print(f"rnn-tui: error: {error}", file=sys.stderr)
         return 2

@@ -20,6 +20,7 @@ def main_commands(screen: MainScreen) -> list[Command]:
     """Every command the palette offers on the main screen."""
     from rnn_tui.ui.screens import files
     from rnn_tui.ui.screens.main import KEY_BINDINGS
+    from rnn_tui.ui.screens.share import copy_setup_command
 
     commands: list[Command] = []
     current = screen.scenario
@@ -71,6 +72,11 @@ def main_commands(screen: MainScreen) -> list[Command]:
             partial(files.export_trace, screen),
         ),
         ("Save screenshot…", "an SVG of the screen", partial(files.save_screenshot, screen)),
+        (
+            "Copy this setup as a command",
+            "rnn-tui NAME --set ... with the seed: hand students this exact start",
+            partial(copy_setup_command, screen),
+        ),
         (
             "Compare cells",
             "train vanilla RNN, LSTM and GRU side by side",

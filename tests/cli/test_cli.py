@@ -112,7 +112,7 @@ def test_bad_weights_files(tmp_path, run_here):
 def test_a_scenario_that_is_not_there_exits_2_before_any_ui(monkeypatch, run_here, argv):
     """Before: the app opened on a fallback with a banner (and without a terminal, hung)."""
     opened = []
-    monkeypatch.setattr("rnn_tui.launch.open_app", lambda scenario: opened.append(scenario) or 0)
+    monkeypatch.setattr("rnn_tui.launch.open_app", lambda *args: opened.append(args) or 0)
     monkeypatch.setattr("rnn_tui.serve.serve", lambda *args: opened.append(args) or 0)
     result = run_here(*argv)
     assert result.returncode == 2 and not opened
@@ -132,3 +132,32 @@ def test_trace_help_gives_its_own_default_steps(run_here):
     text = " ".join(result.stdout.split())
     assert "training steps before the trace (default: 0" in text and "scenario's budget" not in text
     assert "default: the scenario's budget" in " ".join(run_here("train", "--help").stdout.split())
+
+
+def test_the_app_takes_set_cell_and_seed_checked_before_any_ui(monkeypatch, run_here):
+    opened = []
+    monkeypatch.setattr("rnn_tui.launch.open_app", lambda *args: opened.append(args) or 0)
+    monkeypatch.setattr("rnn_tui.serve.serve", lambda *args: opened.append(args) or 0)
+    bad = run_here("sine-waves", "--set", "model.hidden_size=5000")
+    assert bad.returncode == 2 and "hidden_size" in bad.stderr and "5000" in bad.stderr
+    assert run_here("--set", "training.nonsense=1").returncode == 2  # the default scenario
+    assert not opened
+    good = run_here("long-memory", "--cell", "gru", "--seed", "3", "--set", "data.params.seq_len=20")
+    assert good.returncode == 0
+    assert opened[-1] == ("long-memory", ["data.params.seq_len=20", "model.cell=gru", "training.seed=3"])
+    assert run_here("serve", "long-memory", "--set", "training.clip=false").returncode == 0
+    assert opened[-1][-1] == ["training.clip=false"]
+
+
+def test_the_app_opens_the_scenario_with_the_settings_applied():
+    from rnn_tui.ui.app import RnnTuiApp
+
+    app = RnnTuiApp("long-memory", settings=["model.cell=gru", "data.params.seq_len=20"])
+    assert app.initial.model.cell == "gru" and app.initial.data.params["seq_len"] == 20
+
+
+def test_serve_passes_the_settings_to_every_tab():
+    from rnn_tui.serve import serve_command
+
+    command = serve_command("long-memory", ["training.clip=false", 'model.cell="gru"'])
+    assert command.endswith("app long-memory --set training.clip=false --set 'model.cell=\"gru\"'")

@@ -390,3 +390,30 @@ async def test_ctrl_q_asks_before_losing_training():
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         assert app.is_running and app.screen is screen
+
+
+async def test_copy_this_setup_as_a_command_reproduces_the_setup():
+    import shlex
+
+    from rnn_tui.core.changes import apply_changes, parse_setting
+    from rnn_tui.core.scenario import load_scenario
+    from rnn_tui.ui.screens.share import copy_setup_command
+
+    app = RnnTuiApp("long-memory", settings=["model.cell=gru", "training.learning_rate=0.01"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_panels(pilot)
+        copied: list[str] = []
+        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        copy_setup_command(screen)
+        argv = shlex.split(copied[0])
+        items = [argv[i + 1] for i, word in enumerate(argv) if word == "--set"]
+        rebuilt = apply_changes(load_scenario(argv[1]), dict(map(parse_setting, items)))
+        assert rebuilt == screen.scenario and "--seed" in argv
+        await wait_for(pilot, lambda: bool(app._notifications), 10, "the notification")
+        assert copied[0] in " ".join(str(n.message) for n in app._notifications)
+
+
+async def wait_for_panels(pilot) -> MainScreen:
+    screen = main_screen(pilot.app)
+    await wait_for(pilot, lambda: screen.panels is not None, 60, "the panels")
+    return screen

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnn_tui.core.changes import FIELD_BY_KEY, apply_changes, effect_of, parse_field
+from rnn_tui.core.changes import (
+    FIELD_BY_KEY,
+    apply_changes,
+    effect_of,
+    parse_field,
+    parse_setting,
+)
 from rnn_tui.core.errors import ScenarioError
 from rnn_tui.core.reports import EvalResult, StepReport
 from rnn_tui.core.scenario import load_scenario
@@ -205,3 +211,29 @@ def test_stopping_a_training_process_that_never_started_is_quiet():
 
 def test_budget_changes_keep_the_model():
     assert effect({"training.steps": 5000}) == "settings"
+
+
+def test_a_setup_becomes_a_command_that_rebuilds_it_exactly():
+    import shlex
+
+    from rnn_tui.core.changes import command_line, differences
+
+    base = load_scenario("long-memory")
+    changed = apply_changes(
+        base,
+        {
+            "model.cell": "gru",
+            "training.learning_rate": 0.0125,
+            "training.clip": False,
+            "data.params.seq_len": 20,
+            "training.seed": 3,
+        },
+    )
+    command = command_line("long-memory", base, changed)
+    argv = shlex.split(command)
+    assert argv[:2] == ["rnn-tui", "long-memory"]
+    items = [argv[i + 1] for i, word in enumerate(argv) if word == "--set"]
+    rebuilt = apply_changes(base, dict(map(parse_setting, items)))
+    assert rebuilt == changed and differences(base, rebuilt) == differences(base, changed)
+    # The seed is always said, so the command reproduces the data and weights.
+    assert "--seed" in command_line("long-memory", base, base)
