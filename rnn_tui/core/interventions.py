@@ -135,8 +135,9 @@ def check_intervention(iv: Intervention, model: nn.Module, seq_lens: Mapping[str
         raise _error(spec, f"names part {iv.part!r}; this model has {_listed(model.parts)}")
     module = model.parts[iv.part]
     if not 0 <= iv.layer < module.num_layers:
+        layers = "only layer1" if module.num_layers == 1 else f"layer1 to layer{module.num_layers}"
         raise _error(spec, f"names layer{iv.layer + 1}; the {iv.part} has {module.num_layers} "
-                           f"layer{'s' if module.num_layers > 1 else ''} (layer1 to layer{module.num_layers})")
+                           f"layer{'s' if module.num_layers > 1 else ''} ({layers})")
     allowed = rows_of(module)
     if iv.row not in allowed:
         raise _error(spec, f"names row {iv.row!r}, which {_cell_name(module)} does not have; its rows are "
@@ -221,7 +222,7 @@ def _where(spec: str, where: str, model: nn.Module) -> tuple[str, int, str]:
     if part is None:
         if len(model.parts) > 1:
             raise _error(spec, f"does not say which part; this model has {_listed(model.parts)}: "
-                               f"write e.g. {next(iter(model.parts))}.{where.strip()}")
+                               f"write e.g. {next(iter(model.parts))}.{spec}")
         part = next(iter(model.parts))
     if not row:
         raise _error(spec, "names no row; rows are h, c (LSTM) or a gate (LSTM i f g o, GRU r z n)")

@@ -85,7 +85,7 @@ def run_recurrent(
     """
     edit = active_edit(module)
     if step_by_step or edit is not None:
-        out, final, steps = unroll(module, x, state, lengths, edit, first_step)
+        out, final, steps = unroll(module, x, state, lengths, edit, first_step, keep_steps=step_by_step)
         return out, final, steps if step_by_step else None
     if lengths is not None and bool((lengths < x.shape[1]).any()):
         packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)

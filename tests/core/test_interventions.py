@@ -86,7 +86,7 @@ BAD = [
     ("h:3..1@1=0", "lstm", "ends before it starts"),
     ("layer3.h:1@1=0", "lstm", "the rnn has 2 layers (layer1 to layer2)"),
     ("layer0.h:1@1=0", "lstm", "layers count from 1"),
-    ("h:1@1=0", "encdec", "does not say which part; this model has the parts encoder and decoder"),
+    ("h:1@1=0", "encdec", "does not say which part; this model has the parts encoder and decoder: write e.g. encoder.h:1@1=0"),
     ("rnn.h:1@1=0", "encdec", "names part 'rnn'; this model has the parts encoder and decoder"),
     ("decodr.h:1@1=0", "encdec", "has 'decodr' before the row"),
     ("f:1@1=1.5", "lstm", "sets f to 1.5; forget gate f of an LSTM takes values from 0 to 1"),
@@ -330,3 +330,17 @@ def test_forgetting_at_step_2_makes_the_answer_chance_like(seed):
     assert abs(clamped - 0.25) <= 0.08 and abs(both - 0.25) <= 0.08
     # One closed forget gate is not enough: the letter also reaches step 2 through h_1.
     assert one_step >= 0.35
+
+
+@pytest.mark.parametrize("topology", TOPOLOGIES)
+def test_ablation_baseline_is_the_trainers_evaluation(tmp_path, topology):
+    """Both measuring paths (a classifier's one pass, the others' two) give the trainer's numbers."""
+    scenario, dataset = scenario_for(tmp_path, topology, "lstm")
+    trainer = Trainer(scenario, dataset)
+    trainer.run(steps=3)
+    metric = scenario.goal.metric
+    result = ablate_units(trainer.model, trainer.dataset, trainer.eval_split, metric, part=list(trainer.model.parts)[-1])
+    expected = trainer.evaluate()
+    assert result.baseline_loss == pytest.approx(expected.loss, rel=1e-5)
+    assert result.baseline == pytest.approx(expected.metric, rel=1e-5)
+    assert result.complete and np.isfinite(result.ablated_loss).all()
