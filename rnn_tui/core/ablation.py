@@ -5,9 +5,9 @@
 next step, the layer above, the output head) can read it. The held-out metric is
 measured with each unit ablated in turn, on the same examples, with the same prediction
 path as the goal metric (greedy decoding for decoders), together with the held-out loss.
-The loss ranks units the metric cannot tell apart: in a 64-unit LSTM the memory is spread
-so widely that no single unit moves the accuracy, yet the loss still says which units
-the answer leans on.
+The loss ranks units the metric cannot tell apart: some networks spread the memory so
+widely that no single unit moves the accuracy (a 64-unit LSTM trained 150 steps on
+long-memory at seq_len 30), yet the loss still says which units the answer leans on.
 
 Cost: one step-by-step pass over the examples per unit for a classifier (its
 probabilities give both the prediction and the loss), two for the others. Putting
@@ -67,8 +67,7 @@ class UnitAblation:
     @property
     def effect(self) -> np.ndarray:
         """(hidden,) how much worse the metric got with each unit ablated (> 0: it mattered)."""
-        change = self.ablated - self.baseline
-        return -change if self.higher_is_better else change
+        return self.baseline - self.ablated if self.higher_is_better else self.ablated - self.baseline
 
     @property
     def loss_effect(self) -> np.ndarray:

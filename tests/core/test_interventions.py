@@ -291,13 +291,17 @@ def test_ablation_rejects_gates_and_rows_the_cell_lacks(tmp_path):
 
 # -- the issue's test, on a trained long-memory LSTM (see tests/core/trained.py) ---------
 # Measured (seq_len 30, hidden 16, 150 steps, 256 held-out examples), seeds 0, 1, 2:
-#   accuracy 1.000 each; ablating the top-ranked h unit: -0.246, -0.055, -0.258;
-#   the lowest-ranked: 0.000 each.
+#   accuracy 1.000 each; ablating the top-ranked h unit costs 0.246, 0.055, 0.258 of
+#   accuracy (mean 0.186); the lowest-ranked unit 0.000 each. The same at n_train 4000
+#   (the scenario's own): 0.012, 0.180, 0.223 (mean 0.138): how much one unit carries
+#   varies from network to network (the scenario's defaults, 64 units: 0.016, 0.203, 0.176),
+#   hence a low floor per seed and a firmer one on the mean.
 #   f:*@2=0 (one step): 0.762, 0.652, 0.410 -- the letter survives through h_1, which
 #   feeds step 2's input gate and candidate; f:*@2..=0 (clamped): 0.246, 0.277, 0.266;
-#   h:*@1=0 with f:*@2=0: 0.246, 0.289, 0.262 (chance 0.25).
+#   h:*@1=0 with f:*@2=0: 0.246, 0.289, 0.262 (chance 0.25; one example is 0.004).
 
 SEEDS = (0, 1, 2)
+CHANCE, CHANCE_BAND = 0.25, 0.08  # 3 standard deviations of a chance accuracy on 256 examples
 
 
 def accuracy_under(trainer, *specs) -> float:
@@ -306,18 +310,21 @@ def accuracy_under(trainer, *specs) -> float:
         return compute_metric("accuracy", model.predict(split), split, trainer.dataset)
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_ablating_the_top_ranked_unit_hurts_a_low_ranked_one_does_not(seed):
-    trainer = trained_long_memory("lstm", seed)
-    result = ablate_units(trainer.model, trainer.dataset, trainer.eval_split, "accuracy")
-    top, bottom = result.ranking[0], result.ranking[-1]
-    print(f"seed {seed}: accuracy {result.baseline:.3f}; top unit {top}: {result.effect[top]:+.3f} worse; "
-          f"lowest-ranked unit {bottom}: {result.effect[bottom]:+.3f}")
-    assert result.complete and result.baseline >= 0.95
-    assert result.effect[top] >= 0.03  # measured 0.055 to 0.258
-    assert result.effect[bottom] <= 0.01  # measured 0.000
-    # Independent of the ranking code: the same numbers through a plain intervention.
-    assert accuracy_under(trainer, f"h:{top}@*=0") == result.ablated[top]
+def test_ablating_the_top_ranked_unit_hurts_a_low_ranked_one_does_not():
+    tops = []
+    for seed in SEEDS:
+        trainer = trained_long_memory("lstm", seed)
+        result = ablate_units(trainer.model, trainer.dataset, trainer.eval_split, "accuracy")
+        top, bottom = result.ranking[0], result.ranking[-1]
+        print(f"seed {seed}: accuracy {result.baseline:.3f}; top unit {top}: {result.effect[top]:+.3f} worse; "
+              f"lowest-ranked unit {bottom}: {result.effect[bottom]:+.3f}")
+        assert result.complete and result.baseline >= 0.95
+        assert result.effect[top] >= 0.01  # measured 0.055 or more (0.012 at n_train 4000)
+        assert result.effect[bottom] <= 0.004  # measured 0.000: at most one example of 256
+        # Independent of the ranking code: the same number through a plain intervention.
+        assert accuracy_under(trainer, f"h:{top}@*=0") == result.ablated[top]
+        tops.append(result.effect[top])
+    assert np.mean(tops) >= 0.08  # measured 0.186 (0.138 at n_train 4000)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -327,9 +334,9 @@ def test_forgetting_at_step_2_makes_the_answer_chance_like(seed):
     clamped = accuracy_under(trainer, "f:*@2..=0")
     both = accuracy_under(trainer, "h:*@1=0", "f:*@2=0")
     print(f"seed {seed}: f=0 at t=2 {one_step:.3f}; from t=2 on {clamped:.3f}; with h_1 = 0 too {both:.3f}")
-    assert abs(clamped - 0.25) <= 0.08 and abs(both - 0.25) <= 0.08
+    assert abs(clamped - CHANCE) <= CHANCE_BAND and abs(both - CHANCE) <= CHANCE_BAND
     # One closed forget gate is not enough: the letter also reaches step 2 through h_1.
-    assert one_step >= 0.35
+    assert one_step > CHANCE + CHANCE_BAND  # measured 0.410 or more
 
 
 @pytest.mark.parametrize("topology", TOPOLOGIES)
