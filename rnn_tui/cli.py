@@ -1,4 +1,4 @@
-"""Command line: `rnn-tui` opens the app; list / train / trace / serve.
+"""Command line: `rnn-tui` opens the app; list / train / trace / ablate / serve.
 
 Heavy imports (torch, textual) happen inside the commands that need them, so
 `rnn-tui list` and `--help` answer at once.
@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("list", "train", "trace", "serve", "app")
+COMMANDS = ("list", "train", "trace", "ablate", "serve", "app")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +37,20 @@ def build_parser() -> argparse.ArgumentParser:
     _common(trace, steps_help="training steps before the trace (default: 0, the weights as built or loaded)")
     trace.add_argument("--sample", type=_non_negative, default=0, metavar="I", help="held-out example index")
     trace.add_argument("--json", metavar="OUT", required=True, help="where to write the trace ('-' for stdout)")
+    trace.add_argument(
+        "--intervene", action="append", default=[], metavar="SPEC",
+        help="set a unit's h, c or gate and re-run the rest, e.g. h:12@5=0 (t=5), h:12@5..=0 (from t=5 on), "
+        "f:*@2=0 (every forget gate at t=2); repeatable; grammar in the README",
+    )
+
+    ablate = commands.add_parser("ablate", help="rank units by how much the held-out metric drops without each")
+    _common(ablate, steps_help="training steps before ranking (default: 0, the weights as built or loaded)")
+    ablate.add_argument("--row", choices=("h", "c"), default="h", help="ablate h (default) or an LSTM's c")
+    ablate.add_argument("--part", choices=("rnn", "encoder", "decoder"), help="which part (default: the first)")
+    ablate.add_argument("--layer", type=_positive, default=1, metavar="N", help="layer, from 1 (default 1)")
+    ablate.add_argument("--top", type=_positive, default=10, metavar="K", help="units listed (default 10)")
+    ablate.add_argument("--json", metavar="OUT", help="write the whole ranking as JSON ('-' for stdout)")
+    ablate.add_argument("--quiet", action="store_true", help="no progress bar")
 
     serve = commands.add_parser("serve", help="serve the app in a browser on localhost (textual-serve)")
     serve.add_argument("scenario", nargs="?")
@@ -72,6 +86,13 @@ def _non_negative(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"{value} is negative; use 0 or more")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = _non_negative(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not positive; use 1 or more")
     return value
 
 
@@ -113,6 +134,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from rnn_tui.headless import trace
 
         return trace(args)
+    if args.command == "ablate":
+        from rnn_tui.ablate_command import ablate
+
+        return ablate(args)
     # Before any UI: the app would open a fallback with a banner (and, with no terminal, hang).
     check_scenario_exists(args.scenario)
     settings = setting_args(args)

@@ -164,6 +164,10 @@ def trace(args: argparse.Namespace) -> int:
     if args.sample >= len(test):
         raise RnnTuiError(f"--sample {args.sample} is out of range: the held-out set has {len(test)} examples (0 to {len(test) - 1}).")
     show_notes(notes)
+    example = test.select([args.sample])
+    from rnn_tui.core.intervention_trace import parse_for_example, trace_intervened
+
+    interventions = parse_for_example(args.intervene, trainer.model, example)  # before training: fail fast
     if args.steps:
         with out_of_memory_is_an_error(trainer):
             trainer.run(steps=args.steps)
@@ -171,7 +175,10 @@ def trace(args: argparse.Namespace) -> int:
         show_notes([f"{trainer.diverged}; the trace is of those weights (after {trainer.weights_step} steps)."])
     from rnn_tui.core.trace import trace_example
 
-    result = trace_example(trainer.model, trainer.dataset, test.select([args.sample]), trainer.scenario.name)
+    if interventions:
+        result = trace_intervened(trainer.model, trainer.dataset, example, interventions, trainer.scenario.name)
+    else:
+        result = trace_example(trainer.model, trainer.dataset, example, trainer.scenario.name)
     _write_json(args.json, result.to_json())
     return 1 if trainer.diverged else 0
 

@@ -6,6 +6,8 @@ import sys
 ENGINE = [
     "rnn_tui.core.scenario", "rnn_tui.core.training", "rnn_tui.core.trace", "rnn_tui.core.probes",
     "rnn_tui.core.inference", "rnn_tui.core.weights", "rnn_tui.core.data.loading",
+    "rnn_tui.core.interventions", "rnn_tui.core.intervention_trace", "rnn_tui.core.ablation",
+    "rnn_tui.core.state_map",
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import Tensor
 
@@ -69,6 +70,22 @@ def step_outputs(part: str, dataset: Dataset, example: Split, outputs: Tensor | 
     names = _class_names(dataset) if dataset.output_kind == "class" else _target_vocab(dataset).tokens
     return [f"{names[i]} {probabilities[t, i]:.0%}" if dataset.output_kind == "class" else names[i]
             for t, i in enumerate(best[:seq_len])]
+
+
+def step_values(dataset: Dataset, example: Split, outputs: Tensor | None, seq_len: int) -> np.ndarray | None:
+    """The numbers behind ``step_outputs``: (T, K) probabilities over classes or words,
+    or (T, F) predicted values in the data's own units; None where a part has no output."""
+    if outputs is None:
+        return None
+    row = outputs[0, :seq_len].detach().double()
+    if dataset.output_kind != "series":
+        return row.softmax(-1).numpy()
+    values = row * dataset.scale + dataset.offset
+    if example.scales is not None:
+        values = values * float(example.scales[0])
+    if example.offsets is not None:
+        values = values + float(example.offsets[0])
+    return values.numpy()
 
 
 def describe_example(dataset: Dataset, example: Split, prediction: Tensor) -> tuple[str, str, str]:

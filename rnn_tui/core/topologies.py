@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from rnn_tui.core.cells import LayerStep, State, unroll
+from rnn_tui.core.cells import LayerStep, State, active_edit, unroll
 from rnn_tui.core.data.base import BOS, EOS, PAD, Dataset, Split
 from rnn_tui.core.scenario import ModelSpec
 from rnn_tui.core.vocabulary import Topology
@@ -76,10 +76,18 @@ def run_recurrent(
     state: State | None,
     lengths: Tensor | None,
     step_by_step: bool,
+    first_step: int = 0,
 ) -> tuple[Tensor, State, list[list[LayerStep]] | None]:
-    """The fused module (packed when lengths vary), or the step-by-step unroll."""
-    if step_by_step:
-        return unroll(module, x, state, lengths)
+    """The fused module (packed when lengths vary), or the step-by-step unroll.
+
+    Under an active intervention (``cells.step_edits``) the module always runs step by
+    step, since the fused kernel cannot be edited mid-sequence; ``first_step`` is the
+    index of x's first step in the whole sequence (greedy decoding feeds one at a time).
+    """
+    edit = active_edit(module)
+    if step_by_step or edit is not None:
+        out, final, steps = unroll(module, x, state, lengths, edit, first_step, keep_steps=step_by_step)
+        return out, final, steps if step_by_step else None
     if lengths is not None and bool((lengths < x.shape[1]).any()):
         packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
         out, final = module(packed, state)
@@ -120,8 +128,8 @@ class TokenDecoder(nn.Module):
         word = torch.full((batch, 1), BOS, dtype=torch.long, device=self.head.weight.device)
         done = torch.zeros(batch, dtype=torch.bool)
         words = []
-        for _ in range(max_len):
-            out, state = self.rnn(self.embedding(word), state)
+        for position in range(max_len):
+            out, state, _ = run_recurrent(self.rnn, self.embedding(word), state, None, False, position)
             word = self.head(out).argmax(-1)
             word = word.masked_fill(done.unsqueeze(1), PAD)
             words.append(word)

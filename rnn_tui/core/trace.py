@@ -11,7 +11,7 @@ import torch
 from rnn_tui.core.cells import GATE_NAMES, cell_kind, layer_weights
 from rnn_tui.core.data.base import Dataset, Split
 from rnn_tui.core.jsonable import finite, finite_rows
-from rnn_tui.core.readable import describe_example, step_labels, step_outputs
+from rnn_tui.core.readable import describe_example, step_labels, step_outputs, step_values
 
 
 @dataclass
@@ -31,6 +31,8 @@ class PartTrace:
     c: np.ndarray | None
     gates: dict[str, np.ndarray]  # gate name -> (T, layers, hidden)
     grad_h: np.ndarray  # dL/dh_t, the total derivative through the recurrence
+    # The numbers behind ``outputs``: (T, K) probabilities or (T, F) values; None if no output.
+    output_values: np.ndarray | None = None
 
     @property
     def seq_len(self) -> int:
@@ -151,6 +153,7 @@ def _part_trace(name, steps, grads, forward, model, dataset, example) -> PartTra
         c=stack(lambda s: s.c) if kind == "lstm" else None,
         gates={g: stack(lambda s, g=g: s.gates[g]) for g in GATE_NAMES[kind]},
         grad_h=_np_steps(grads, seq_len, layers),
+        output_values=step_values(dataset, example, forward.outputs.get(name), len(steps)),
     )
 
 
