@@ -174,6 +174,8 @@ class Gallery(App):
 
     def _feed_charts(self, end: int, start: int) -> None:
         c = self.curves
+        if not self.query(LossChart):  # the timer can fire once more while the app closes
+            return
         loss, metric = self.query_one(LossChart), self.query_one(MetricChart)
         grad = self.query_one(GradNormChart)
         for step in range(start, end):
