@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from rnn_tui.core.scenario import Scenario
+from rnn_tui.ui.torch_preload import preload_torch_libraries
 
 
 class Mirror:
     """A model of the scenario's shape whose weights follow the trainer's."""
 
     def __init__(self, scenario: Scenario, previous: Mirror | None = None) -> None:
+        preload_torch_libraries()  # without the GIL: the UI keeps running meanwhile
         import torch
 
         from rnn_tui.core.data.loading import build_dataset
