@@ -176,10 +176,11 @@ def trace(args: argparse.Namespace) -> int:
     from rnn_tui.core.trace import trace_example
 
     if interventions:
-        result = trace_intervened(trainer.model, trainer.dataset, example, interventions, trainer.scenario.name)
+        intervened = trace_intervened(trainer.model, trainer.dataset, example, interventions, trainer.scenario.name)
+        _write_json(args.json, intervened.to_json())
     else:
-        result = trace_example(trainer.model, trainer.dataset, example, trainer.scenario.name)
-    _write_json(args.json, result.to_json())
+        traced = trace_example(trainer.model, trainer.dataset, example, trainer.scenario.name)
+        _write_json(args.json, traced.to_json())
     return 1 if trainer.diverged else 0
 
 

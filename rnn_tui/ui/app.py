@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
+from textual.driver import Driver
 
 from rnn_tui.core.changes import apply_changes, parse_setting
 from rnn_tui.core.errors import RnnTuiError
@@ -19,6 +21,9 @@ from rnn_tui.ui.commands import RnnTuiCommands
 from rnn_tui.ui.training_process import TrainingProcess
 
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+# Ended by a signal, the training and compare processes get this long to quit when told,
+# then are terminated: they have nothing to save, and a hang-up leaves 2 s in all.
+SIGNAL_STOP_SECONDS = 0.2
 
 
 def load_catalog() -> tuple[dict[str, Scenario], list[str]]:
@@ -88,6 +93,30 @@ class RnnTuiApp(App):
             self.initial = apply_changes(self.initial, dict(map(parse_setting, settings)))
         self.startup_error = " ".join(p for p in (message, *problems) if p) or None
         self.recovered: Path | None = None  # weights kept when a signal ended the app
+        self.exit_signal: int | None = None  # the signal that ended the app, if one did
+
+    def get_driver_class(self) -> type[Driver]:
+        """In a Linux terminal, a driver that ends the app when the terminal hangs up
+        (Textual's own hangs); elsewhere (a browser, TEXTUAL_DRIVER, Windows) Textual's."""
+        default = super().get_driver_class()
+        if sys.platform == "win32":
+            return default
+        from textual.drivers.linux_driver import LinuxDriver
+
+        from rnn_tui.ui.terminal_driver import HangupSafeDriver
+
+        return HangupSafeDriver if default is LinuxDriver else default
+
+    def on_load(self) -> None:
+        # Killed (SIGTERM), the terminal gone (SIGHUP; the driver raises it too when it
+        # finds the terminal hung up) or interrupted from outside (SIGINT; in the app
+        # ctrl+c is a key): exit the normal way, so the training is kept, the training
+        # process is stopped and the terminal gets its modes and screen back. Installed
+        # before the terminal is put in application mode, so no signal can leave it so.
+        loop = asyncio.get_running_loop()
+        for number in EXIT_SIGNALS:
+            with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+                loop.add_signal_handler(number, self._exit_on_signal, number)
 
     def on_mount(self) -> None:
         from rnn_tui.ui.screens.main import MainScreen
@@ -95,21 +124,20 @@ class RnnTuiApp(App):
         self.push_screen(
             MainScreen(self.initial, self.catalog, self.startup_error, self.process)
         )
-        # Killed (SIGTERM), the SSH session gone (SIGHUP) or interrupted from outside
-        # (SIGINT; in the app ctrl+c is a key): exit the normal way, so the training
-        # process is stopped and the terminal gets its modes and screen back.
-        loop = asyncio.get_running_loop()
-        for number in EXIT_SIGNALS:
-            with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
-                loop.add_signal_handler(number, self._exit_on_signal, number)
 
     def _exit_on_signal(self, number: int) -> None:
         from rnn_tui.ui.screens.files import save_for_recovery
         from rnn_tui.ui.screens.main import MainScreen
 
+        if self.exit_signal is not None:
+            return  # a hang-up comes as the kernel's SIGHUP and the driver's: act once
+        self.exit_signal = number
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 self.recovered = save_for_recovery(screen)
+                screen.stop_processes(SIGNAL_STOP_SECONDS)
+        if self.process is not None:  # started early, maybe before the screen took it
+            self.process.stop(SIGNAL_STOP_SECONDS)
         self.exit(None, 128 + number)
 
     def on_unmount(self) -> None:
@@ -137,15 +165,37 @@ def run_app(scenario: str | None, settings: Sequence[str] = ()) -> int:
         print(f"rnn-tui: error: {error}", file=sys.stderr)
         return 2
     # The training process imports torch (seconds) while Textual starts and draws the
-    # first screen, instead of after it. Started here, before App.run() replaces the
+    # first screen, instead of after it. Started here, before the app replaces the
     # standard streams, so no redirection is needed either.
     app.process = TrainingProcess()
     app.process.start(app.initial)
-    app.run()
-    if app.recovered is not None:  # the terminal is back: say where the training went
-        print(
-            f"rnn-tui: stopped by a signal; the weights trained since the last save are in "
-            f"{app.recovered} (load them with ctrl+p, Load weights).",
-            file=sys.stderr,
-        )
+    # What App.run does, except that an exit on a signal ends the process at once (below).
+    try:
+        with asyncio.Runner() as runner:
+            runner.run(app.run_async())
+            if app.exit_signal is not None:
+                _end_after_signal(app)
+    finally:
+        app.process.stop()  # already stopped by the screen, unless the app failed early
     return app.return_code or 0
+
+
+def _end_after_signal(app: RnnTuiApp) -> None:
+    """Say where the training went, then end the process without waiting any longer.
+
+    Everything that matters is done: the weights saved, the training and compare
+    processes stopped, the terminal given back. What a normal exit would still wait for
+    are thread workers (torch's import takes seconds while the app starts) and the
+    interpreter's teardown with torch loaded (0.4-1.8 s measured): after a hang-up, time
+    in which the app seems to hang on.
+    """
+    with contextlib.suppress(OSError):  # the terminal may be gone (a hang-up)
+        if app.recovered is not None:  # the terminal is back: say where the training went
+            print(
+                f"rnn-tui: stopped by a signal; the weights trained since the last save are "
+                f"in {app.recovered} (load them with ctrl+p, Load weights).",
+                file=sys.stderr,
+            )
+        sys.stderr.flush()
+        sys.stdout.flush()
+    os._exit(app.return_code or 0)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from rnn_tui.core.data.base import Dataset
     from rnn_tui.core.inference import TryResult
     from rnn_tui.core.trace import Trace
+from rnn_tui.ui.torch_preload import preload_torch_libraries
 
 
 class Mirror:
@@ -25,6 +26,7 @@ class Mirror:
     dataset: Dataset
 
     def __init__(self, scenario: Scenario, previous: Mirror | None = None) -> None:
+        preload_torch_libraries()  # without the GIL: the UI keeps running meanwhile
         import torch
 
         from rnn_tui.core.data.loading import build_dataset

@@ -30,6 +30,7 @@ from rnn_tui.ui.protocol import (
 from rnn_tui.ui.training_process import TrainingProcess
 
 RATE_WINDOW_SECONDS = 3.0  # steps/s is measured over the last few seconds of reports
+STOP_SECONDS = 1.0  # how long the training process gets to quit before it is terminated
 
 
 class Session:
@@ -52,17 +53,20 @@ class Session:
         self.weights: tuple[int, Weights] | None = None  # newest (step, weights), for the mirror
         self.weights_version = 0  # counts weights received, so the mirror knows when it is behind
         self.kept_step = 0  # step of the last reset, save or load: training after it is at risk
+        self.closed = False  # closed for good (the app is ending): no process starts again
         self._rate: deque[tuple[float, int]] = deque()
 
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
-        """Start the training process, unless it was started early (it imports torch
+        """Start the training process, unless closed or started early (it imports torch
         meanwhile: see run_app)."""
-        if not self.process.alive:
+        if not self.closed and not self.process.alive:
             self.process.start(self.scenario)
 
-    def close(self) -> None:
-        self.process.stop()
+    def close(self, timeout: float = STOP_SECONDS) -> None:
+        """Stop the training process for good; terminated if not gone ``timeout`` s after asked."""
+        self.closed = True
+        self.process.stop(timeout)
         self.running = False
 
     # -- state read by the screens ----------------------------------------------------
@@ -138,7 +142,7 @@ class Session:
         self.step = self.kept_step = 0
         self._rate.clear()
         if not self.process.alive:
-            self.process.start(self.scenario)
+            self.start()
         else:
             self.process.send(Reset(self.scenario))
 

@@ -48,7 +48,7 @@ class FakeProcess:
         out, self.reports = self.reports, []
         return out
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 1.0) -> None:
         self.alive = False
 
 

@@ -22,6 +22,7 @@ from rnn_tui.ui.widgets import CompareChart
 
 SMOOTHING = 0.9  # exponential moving average of the training loss, so three curves stay legible
 DEFAULT_STEPS = 300
+STOP_SECONDS = 1.0  # how long the compare process gets to quit before it is terminated
 
 
 class ComparePanel(Vertical):
@@ -92,8 +93,8 @@ class ComparePanel(Vertical):
         self.process.start(self.scenario, steps)
         self._status(self._progress_text())
 
-    def stop(self) -> None:
-        self.process.stop()
+    def stop(self, timeout: float = STOP_SECONDS) -> None:
+        self.process.stop(timeout)
         self.running = False
 
     def _clear(self) -> None:

@@ -18,6 +18,7 @@ from rnn_tui.core.scenario import Scenario
 from rnn_tui.core.vocabulary import CELL_LABELS, CELLS
 from rnn_tui.ui.keys_footer import KeysFooter
 from rnn_tui.ui.messages import CompareRequested
+from rnn_tui.ui.panel_tabs import PanelTabs
 from rnn_tui.ui.panels.status import StatusLine
 from rnn_tui.ui.panels.text_line import TextLine
 from rnn_tui.ui.protocol import Failed, Ready, State, Steps, WeightsAt
@@ -123,7 +124,7 @@ class MainScreen(ModelLink, SettingsFlow):
     def compose(self) -> ComposeResult:
         yield TextLine(self.title_text(), id="title-bar")
         with Horizontal(id="tab-row"):
-            tabs = Tabs(
+            tabs = PanelTabs(
                 *(Tab(label, id=f"tab-{name}") for name, label in PANELS),
                 active="tab-timestep",
                 id="panel-tabs",
@@ -177,12 +178,26 @@ class MainScreen(ModelLink, SettingsFlow):
         self.set_timer(STARTUP_DELAY, self._start_engine)
 
     def _start_engine(self) -> None:
+        if self.session.closed:
+            return  # ended (a signal) while the screen was still being built
+        # Imported now, not when a signal ends the app: while torch loads (in the mirror's
+        # thread, next) the dynamic loader's lock is held for seconds, and the import of a
+        # C module (json's) would wait for it.
+        from rnn_tui.ui.screens import files  # noqa: F401
+
         self.session.start()
         self.build_mirror()
 
     def on_unmount(self) -> None:
         self.app.theme_changed_signal.unsubscribe(self)
         self.session.close()
+
+    def stop_processes(self, timeout: float) -> None:
+        """Stop the training and compare processes; either not gone within ``timeout``
+        seconds of being told is terminated."""
+        self.session.close(timeout)
+        if self.panels is not None:
+            self.panels.compare.stop(timeout)
 
     # -- parts ----------------------------------------------------------------------
     @property
