@@ -36,7 +36,8 @@ from rnn_tui.core.interventions import (
     intervening,
 )
 from rnn_tui.core.metrics import compute_metric
-from rnn_tui.core.scenario import HIGHER_IS_BETTER
+from rnn_tui.core.topologies import RecurrentModel, Seq2Vec
+from rnn_tui.core.vocabulary import HIGHER_IS_BETTER, Metric
 
 ABLATABLE_ROWS = ("h", "c")
 TINY = torch.finfo(torch.float32).tiny  # a probability that underflowed to 0 costs -log(tiny), not inf
@@ -52,7 +53,7 @@ class UnitAblation:
     part: str
     layer: int  # from 0
     row: str  # "h" or "c"
-    metric: str  # the scenario's goal metric, e.g. "accuracy"
+    metric: Metric  # the scenario's goal metric, e.g. "accuracy"
     baseline: float  # the metric with nothing ablated
     ablated: np.ndarray  # (hidden,)
     baseline_loss: float  # the held-out loss with nothing ablated
@@ -103,10 +104,10 @@ class UnitAblation:
 
 
 def ablate_units(
-    model: torch.nn.Module,
+    model: RecurrentModel,
     dataset: Dataset,
     split: Split,
-    metric: str,
+    metric: Metric,
     part: str | None = None,
     layer: int = 0,
     row: str = "h",
@@ -145,10 +146,12 @@ def ablate_units(
 
 
 @torch.no_grad()
-def _measure(model, dataset: Dataset, split: Split, metric: str, iv: Intervention) -> tuple[float, float]:
+def _measure(
+    model: RecurrentModel, dataset: Dataset, split: Split, metric: Metric, iv: Intervention
+) -> tuple[float, float]:
     """(metric, loss) on ``split`` under ``iv``."""
     with intervening(model, [iv]):
-        if dataset.output_kind == "class" and hasattr(model, "probabilities"):
+        if dataset.output_kind == "class" and isinstance(model, Seq2Vec):
             # One pass for both, half the cost: a classifier's prediction is the argmax of
             # these probabilities and its loss their cross-entropy with the targets.
             probabilities = model.probabilities(split)

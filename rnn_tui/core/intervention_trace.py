@@ -17,6 +17,7 @@ from rnn_tui.core.interventions import (
     parse_intervention,
 )
 from rnn_tui.core.jsonable import finite
+from rnn_tui.core.topologies import RecurrentModel
 from rnn_tui.core.trace import Trace, trace_example
 
 
@@ -40,14 +41,18 @@ class PartEffect:
         """(T,) how far the output moved: total variation distance between the two
         distributions (0 to 1), or the largest absolute change of a value (data units)."""
         difference = np.abs(self.after_values - self.before_values)
-        return 0.5 * difference.sum(-1) if self.kind == "probabilities" else difference.max(-1)
+        shift: np.ndarray = 0.5 * difference.sum(-1) if self.kind == "probabilities" else difference.max(-1)
+        return shift
 
     @property
     def changed(self) -> np.ndarray:
         """(T,) whether the answer changed: another top class or word, or another value."""
+        changed: np.ndarray
         if self.kind == "probabilities":
-            return self.before_values.argmax(-1) != self.after_values.argmax(-1)
-        return ~np.isclose(self.before_values, self.after_values, rtol=1e-5, atol=1e-8).all(-1)
+            changed = self.before_values.argmax(-1) != self.after_values.argmax(-1)
+        else:
+            changed = ~np.isclose(self.before_values, self.after_values, rtol=1e-5, atol=1e-8).all(-1)
+        return changed
 
 
 @dataclass
@@ -82,7 +87,7 @@ class InterventionTrace:
 
 
 def trace_intervened(
-    model: torch.nn.Module,
+    model: RecurrentModel,
     dataset: Dataset,
     example: Split,
     interventions: Sequence[Intervention],
@@ -97,20 +102,23 @@ def trace_intervened(
         check_intervention(iv, model, lengths)
     with intervening(model, interventions):
         after = trace_example(model, dataset, example, scenario_name)
-    effects = [
-        PartEffect(
+    effects = []
+    for b, a in zip(before.parts, after.parts, strict=True):
+        if b.output_values is None:
+            continue
+        if a.output_values is None:  # the same model on the same example: cannot happen
+            raise ValueError(f"intervened trace: part {b.name!r} had outputs before the "
+                             "interventions and none after")
+        effects.append(PartEffect(
             part=b.name,
             kind="values" if dataset.output_kind == "series" else "probabilities",
             before=b.outputs, after=a.outputs,
             before_values=b.output_values, after_values=a.output_values,
-        )
-        for b, a in zip(before.parts, after.parts, strict=True)
-        if b.output_values is not None
-    ]
+        ))
     return InterventionTrace(list(interventions), before, after, effects)
 
 
-def part_lengths(model: torch.nn.Module, example: Split) -> dict[str, int]:
+def part_lengths(model: RecurrentModel, example: Split) -> dict[str, int]:
     """How many steps each part runs on a one-example split, as a trace counts them:
     to check an intervention's steps before tracing."""
     with torch.no_grad():
@@ -118,7 +126,7 @@ def part_lengths(model: torch.nn.Module, example: Split) -> dict[str, int]:
     return {name: len(steps) for name, steps in forward.steps.items()}
 
 
-def parse_for_example(specs: Sequence[str], model: torch.nn.Module, example: Split) -> list[Intervention]:
+def parse_for_example(specs: Sequence[str], model: RecurrentModel, example: Split) -> list[Intervention]:
     """Specs (see ``interventions``) checked against the model and this example's length."""
     if not specs:
         return []

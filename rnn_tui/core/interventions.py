@@ -44,6 +44,7 @@ from torch import Tensor, nn
 
 from rnn_tui.core.cells import GATE_NAMES, StepEdit, cell_kind, step_edits
 from rnn_tui.core.errors import RnnTuiError
+from rnn_tui.core.topologies import RecurrentModel
 
 GRAMMAR = "[PART.][layerN.]ROW:UNITS@STEPS=VALUE, e.g. h:12@5=0, h:12@5..=0, h:12@*=0 or f:*@2=0"
 SIGMOID_GATES = ("i", "f", "o", "r", "z")  # the others (g, n) are tanh
@@ -108,7 +109,7 @@ class Intervention:
                 "meaning": self.describe()}
 
 
-def parse_intervention(text: str, model: nn.Module, seq_lens: Mapping[str, int] | None = None) -> Intervention:
+def parse_intervention(text: str, model: RecurrentModel, seq_lens: Mapping[str, int] | None = None) -> Intervention:
     """A spec (see the module docstring) as an ``Intervention`` checked against ``model``.
 
     ``seq_lens``: part -> number of steps of the sequence it will run on, to check STEPS;
@@ -128,7 +129,7 @@ def parse_intervention(text: str, model: nn.Module, seq_lens: Mapping[str, int] 
     return intervention
 
 
-def check_intervention(iv: Intervention, model: nn.Module, seq_lens: Mapping[str, int] | None = None) -> None:
+def check_intervention(iv: Intervention, model: RecurrentModel, seq_lens: Mapping[str, int] | None = None) -> None:
     """Raise ``InterventionError`` unless ``iv`` fits ``model`` (and the sequence lengths)."""
     spec = iv.spec or "(built in code)"
     if iv.part not in model.parts:
@@ -178,7 +179,7 @@ def value_range(module: nn.RNNBase, row: str) -> tuple[float, float]:
 
 
 @contextmanager
-def intervening(model: nn.Module, interventions: Sequence[Intervention]) -> Iterator[None]:
+def intervening(model: RecurrentModel, interventions: Sequence[Intervention]) -> Iterator[None]:
     """Within the block every run of ``model`` (loss, prediction, decoding) is intervened."""
     edits = {model.parts[part]: _step_edit([iv for iv in interventions if iv.part == part])
              for part in dict.fromkeys(iv.part for iv in interventions)}
@@ -202,7 +203,7 @@ def _step_edit(interventions: list[Intervention]) -> StepEdit:
 
 # -- the grammar's pieces ------------------------------------------------------------
 
-def _where(spec: str, where: str, model: nn.Module) -> tuple[str, int, str]:
+def _where(spec: str, where: str, model: RecurrentModel) -> tuple[str, int, str]:
     """[PART.][layerN.]ROW -> (part, layer from 0, row)."""
     pieces = where.strip().split(".")
     row = pieces.pop()
@@ -274,7 +275,7 @@ def _error(spec: str, problem: str) -> InterventionError:
     return InterventionError(f"intervention {spec!r} {problem}.")
 
 
-def _listed(parts: Mapping[str, Any]) -> str:
+def _listed(parts: Mapping[str, object]) -> str:
     names = list(parts)
     return f"one part, {names[0]}" if len(names) == 1 else "the parts " + " and ".join(names)
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from rnn_tui.core.data.base import PAD, Dataset, Split
+from rnn_tui.core.data.base import PAD, Dataset, Split, Vocab
 from rnn_tui.core.errors import RnnTuiError
-from rnn_tui.core.topologies import reverse_padded
+from rnn_tui.core.topologies import RecurrentModel, reverse_padded
 
 
 @dataclass
@@ -37,19 +37,21 @@ class StateMap:
 
     def project(self, states: np.ndarray) -> np.ndarray:
         """(..., H) states (e.g. a trace's h[:, layer]) -> (..., 2) points on this map."""
-        return (np.asarray(states, dtype=np.float64) - self.mean) @ self.components.T
+        points: np.ndarray = (np.asarray(states, dtype=np.float64) - self.mean) @ self.components.T
+        return points
 
     @property
     def final_points(self) -> np.ndarray:
         """(N, 2) each example at its last real step: where a classifier reads it."""
-        return self.paths[np.arange(len(self.lengths)), self.lengths - 1]
+        points: np.ndarray = self.paths[np.arange(len(self.lengths)), self.lengths - 1]
+        return points
 
     def at_step(self, t: int) -> np.ndarray:
         """(N, 2) every example at step t (from 0); NaN where an example is shorter."""
         return self.paths[:, t]
 
 
-def state_map(model: torch.nn.Module, dataset: Dataset, split: Split, part: str | None = None, layer: int = 0) -> StateMap:
+def state_map(model: RecurrentModel, dataset: Dataset, split: Split, part: str | None = None, layer: int = 0) -> StateMap:
     """Run ``split`` step by step and map ``part``'s layer-``layer`` hidden states (default:
     the first part)."""
     part = next(iter(model.parts)) if part is None else part
@@ -110,7 +112,7 @@ def class_separation(points: np.ndarray, labels: np.ndarray) -> float:
 
 
 @torch.no_grad()
-def _states(model: torch.nn.Module, split: Split, part: str, layer: int) -> np.ndarray:
+def _states(model: RecurrentModel, split: Split, part: str, layer: int) -> np.ndarray:
     was_training = model.training
     model.eval()
     try:
@@ -119,10 +121,11 @@ def _states(model: torch.nn.Module, split: Split, part: str, layer: int) -> np.n
         model.train(was_training)
     if not steps:
         return np.zeros((len(split), 0, model.parts[part].hidden_size))
-    return torch.stack([per_step[layer].h for per_step in steps], dim=1).double().numpy()
+    states: np.ndarray = torch.stack([per_step[layer].h for per_step in steps], dim=1).double().numpy()
+    return states
 
 
-def _lengths(model, dataset: Dataset, split: Split, part: str, steps: int) -> np.ndarray:
+def _lengths(model: RecurrentModel, dataset: Dataset, split: Split, part: str, steps: int) -> np.ndarray:
     if part == "decoder":  # teacher forcing runs to the last target word (EOS), then PAD
         return (split.targets[:, :steps] != PAD).sum(1).numpy().astype(int)
     if split.lengths is not None:
@@ -130,10 +133,12 @@ def _lengths(model, dataset: Dataset, split: Split, part: str, steps: int) -> np
     return np.full(len(split), steps, dtype=int)
 
 
-def _labels(model, dataset: Dataset, split: Split, part: str, steps: int):
+def _labels(
+    model: RecurrentModel, dataset: Dataset, split: Split, part: str, steps: int
+) -> tuple[np.ndarray, str, tuple[str, ...] | None]:
     """(labels, kind, names) for colouring; see ``StateMap``."""
     if part == "decoder":
-        return split.targets[:, :steps].numpy(), "token", dataset.target_vocab.tokens
+        return split.targets[:, :steps].numpy(), "token", _vocab(dataset.target_vocab, dataset, "target").tokens
     if dataset.output_kind == "class":
         return split.targets.numpy(), "class", dataset.class_names
     if dataset.output_kind == "series":
@@ -144,6 +149,15 @@ def _labels(model, dataset: Dataset, split: Split, part: str, steps: int):
             values = values + split.offsets.view(-1, 1).double()
         return values.numpy(), "value", None
     tokens = split.inputs  # an encoder: the word it reads at each step
-    if getattr(model, "reverse_source", False):
+    # As the model reads them (EncoderDecoder.source): reversed only where lengths say how.
+    if getattr(model, "reverse_source", False) and split.lengths is not None:
         tokens = reverse_padded(tokens, split.lengths)
-    return tokens[:, :steps].numpy(), "token", dataset.source_vocab.tokens
+    return tokens[:, :steps].numpy(), "token", _vocab(dataset.source_vocab, dataset, "source").tokens
+
+
+def _vocab(vocab: Vocab | None, dataset: Dataset, side: str) -> Vocab:
+    """The vocabulary that names token labels; a dataset without one cannot label tokens."""
+    if vocab is None:
+        raise RnnTuiError(f"state map of dataset {dataset.name!r}: its {side} side is not tokens, "
+                          f"so there is no {side} vocabulary to name the points by.")
+    return vocab

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import torch
 
-from rnn_tui.core.cells import GATE_NAMES, cell_kind, layer_weights
+from rnn_tui.core.cells import GATE_NAMES, LayerStep, cell_kind, layer_weights
 from rnn_tui.core.data.base import Dataset, Split
 from rnn_tui.core.jsonable import finite, finite_rows
 from rnn_tui.core.readable import describe_example, step_labels, step_outputs, step_values
+from rnn_tui.core.topologies import Forward, RecurrentModel
+from rnn_tui.core.vocabulary import Cell, Topology
 
 
 @dataclass
@@ -42,8 +45,8 @@ class PartTrace:
 @dataclass
 class Trace:
     scenario: str
-    topology: str
-    cell: str
+    topology: Topology
+    cell: Cell
     nonlinearity: str | None
     hidden_size: int
     num_layers: int
@@ -98,7 +101,7 @@ class Trace:
         }
 
 
-def trace_example(model: torch.nn.Module, dataset: Dataset, example: Split, scenario_name: str = "") -> Trace:
+def trace_example(model: RecurrentModel, dataset: Dataset, example: Split, scenario_name: str = "") -> Trace:
     """Trace a one-example split: states and gates per step, and dL/dh_t for its loss."""
     model.eval()
     with torch.enable_grad():
@@ -121,7 +124,7 @@ def trace_example(model: torch.nn.Module, dataset: Dataset, example: Split, scen
         scenario=scenario_name,
         topology=model.topology,
         cell=cell_kind(first),
-        nonlinearity=first.nonlinearity if cell_kind(first) == "rnn" else None,
+        nonlinearity=first.nonlinearity if isinstance(first, torch.nn.RNN) else None,
         hidden_size=first.hidden_size,
         num_layers=first.num_layers,
         loss=float(forward.loss.detach()),
@@ -133,12 +136,23 @@ def trace_example(model: torch.nn.Module, dataset: Dataset, example: Split, scen
     )
 
 
-def _part_trace(name, steps, grads, forward, model, dataset, example) -> PartTrace:
+def _part_trace(
+    name: str,
+    steps: list[list[LayerStep]],
+    grads: list[torch.Tensor],
+    forward: Forward,
+    model: RecurrentModel,
+    dataset: Dataset,
+    example: Split,
+) -> PartTrace:
     kind = cell_kind(model.parts[name])
     seq_len, layers = len(steps), len(steps[0]) if steps else 0
 
-    def stack(get) -> np.ndarray:
+    def stack(get: Callable[[LayerStep], torch.Tensor]) -> np.ndarray:
         return _np_steps([get(layer) for per_step in steps for layer in per_step], seq_len, layers)
+
+    def stack_gate(gate: str) -> np.ndarray:
+        return stack(lambda s: s.gates[gate])
 
     labels = step_labels(name, dataset, example, model, len(steps))
     outputs = step_outputs(name, dataset, example, forward.outputs.get(name), len(steps))
@@ -149,12 +163,19 @@ def _part_trace(name, steps, grads, forward, model, dataset, example) -> PartTra
         x=_np_steps([per_step[0].x for per_step in steps], seq_len, 1)[:, 0],
         h_prev=stack(lambda s: s.h_prev),
         h=stack(lambda s: s.h),
-        c_prev=stack(lambda s: s.c_prev) if kind == "lstm" else None,
-        c=stack(lambda s: s.c) if kind == "lstm" else None,
-        gates={g: stack(lambda s, g=g: s.gates[g]) for g in GATE_NAMES[kind]},
+        c_prev=stack(lambda s: _cell_state(s.c_prev)) if kind == "lstm" else None,
+        c=stack(lambda s: _cell_state(s.c)) if kind == "lstm" else None,
+        gates={g: stack_gate(g) for g in GATE_NAMES[kind]},
         grad_h=_np_steps(grads, seq_len, layers),
         output_values=step_values(dataset, example, forward.outputs.get(name), len(steps)),
     )
+
+
+def _cell_state(c: torch.Tensor | None) -> torch.Tensor:
+    """An LSTM step's c or c_prev, which the step-by-step cell maths always records."""
+    if c is None:
+        raise ValueError("an LSTM layer step has no cell state c: the cell maths did not record it")
+    return c
 
 
 def _np_steps(tensors: list[torch.Tensor], seq_len: int, layers: int) -> np.ndarray:
