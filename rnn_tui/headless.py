@@ -194,10 +194,16 @@ def summary_to_json(trainer, summary) -> dict[str, Any]:
     return {
         "scenario": trainer.scenario.name, "topology": trainer.scenario.topology, "cell": trainer.scenario.model.cell,
         "steps": summary.steps, "seconds": summary.seconds,
-        "final": {"loss": _num(summary.final.loss), "metric": _num(summary.final.metric), "examples": summary.final.examples},
+        "final": {"loss": _num(summary.final.loss), "metric": _num(summary.final.metric), "examples": summary.final.examples,
+                  "targets": summary.final.targets, **_rmse_json(summary.final)},
         "goal": {"metric": summary.metric, "target": summary.target}, "reached": summary.reached,
         "diverged": summary.diverged, "baselines": summary.baselines,
     }
+
+
+def _rmse_json(final) -> dict[str, Any]:
+    """A series' RMSE in the data's own units, whatever the goal metric."""
+    return {} if final.rmse is None else {"rmse": _num(final.rmse)}
 
 
 def _num(value: float) -> float | str:
@@ -252,14 +258,19 @@ class _progress:
 def _print_summary(trainer, summary) -> None:
     from rich.console import Console
 
+    from rnn_tui.core.metrics import TARGET_NOUNS
+
     console = Console()
     goal = "[green]reached[/]" if summary.reached else "[red]not reached[/]"
     direction = ">=" if trainer.scenario.goal.higher_is_better else "<="
+    over = f"{summary.final.targets:,} held-out {TARGET_NOUNS[trainer.dataset.output_kind]}"
     console.print(
         f"{trainer.scenario.name} ({trainer.scenario.model.cell}): {summary.steps} steps in {summary.seconds:.1f} s; "
-        f"held-out {summary.metric} = {summary.final.metric:.4g} (goal {direction} {summary.target}): {goal}; "
-        f"held-out loss {summary.final.loss:.4g}"
+        f"held-out {summary.metric} = {summary.final.metric:.4g} over {over} (goal {direction} {summary.target}): "
+        f"{goal}; held-out loss {summary.final.loss:.4g}"
     )
+    if summary.final.rmse is not None:
+        console.print(f"  held-out RMSE = {summary.final.rmse:.4g} (in the data's own units)")
     for name, value in summary.baselines.items():
         console.print(f"  baseline {name} = {value:.4g}")
     if summary.diverged:

@@ -20,7 +20,7 @@ import torch
 from rnn_tui.core.data.base import Dataset, Split
 from rnn_tui.core.data.loading import build_dataset
 from rnn_tui.core.errors import ScenarioError
-from rnn_tui.core.metrics import compute_metric
+from rnn_tui.core.metrics import compute_metric, rmse, scored_targets
 from rnn_tui.core.probes import gradient_through_time, parameter_grad_norms
 from rnn_tui.core.scenario import Scenario
 from rnn_tui.core.topologies import build_model
@@ -35,6 +35,10 @@ class EvalResult:
     loss: float  # held-out loss
     metric: float  # the scenario's goal metric on held-out data
     examples: int
+    # How many held-out targets the metric is over: scored values of a series, else
+    # examples (classes) or sentences; metrics.TARGET_NOUNS names them per output kind.
+    targets: int = 0
+    rmse: float | None = None  # series: RMSE in the data's own units, whatever the metric
 
 
 @dataclass
@@ -184,9 +188,12 @@ class Trainer:
         split = self.eval_split if split is None else split
         self.model.eval()
         loss = float(self.model.forward_loss(split).loss)
-        metric = compute_metric(self.scenario.goal.metric, self.model.predict(split), split, self.dataset)
+        predicted = self.model.predict(split)
+        metric = compute_metric(self.scenario.goal.metric, predicted, split, self.dataset)
+        series = self.dataset.output_kind == "series"
+        error = rmse(predicted, split, self.dataset.scale) if series else None
         self.model.train()
-        return EvalResult(loss, metric, len(split))
+        return EvalResult(loss, metric, len(split), scored_targets(split, self.dataset.output_kind), error)
 
     def probe(self) -> dict[str, np.ndarray]:
         """Gradient through time on the fixed probe batch, at the current weights."""
