@@ -182,7 +182,7 @@ def report_to_json(report) -> dict[str, Any]:
         "seconds": report.seconds,
     }
     if report.eval:
-        out["eval"] = {"loss": _num(report.eval.loss), "metric": _num(report.eval.metric)}
+        out["eval"] = {"loss": _num(report.eval.loss), "metric": _num(report.eval.metric), "targets": report.eval.targets}
     if report.probe:
         out["grad_through_time"] = {part: norms.tolist() for part, norms in report.probe.items()}
     if report.diverged:

@@ -74,6 +74,7 @@ def test_train_says_how_many_held_out_targets_and_shows_baselines(tmp_path, run_
     assert "held-out RMSE = " in text and "baseline persistence_rmse = " in text and "baseline seasonal_naive_rmse = 0" in text
     final = json.loads(out.read_text())
     assert final["final"]["targets"] == 20 and final["final"]["rmse"] > 0
+    assert final["reports"][0]["eval"]["targets"] == 20  # eval_size 256 > the 20 held-out windows
     assert set(final["baselines"]) == {"persistence_rmse", "seasonal_naive_rmse"}
 
     (tmp_path / "reviews.tsv").write_text("".join(f"{'good' if i % 3 else 'bad'} film {i}\t{'pos' if i % 3 else 'neg'}\n" for i in range(40)))
