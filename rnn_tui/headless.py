@@ -273,5 +273,7 @@ def _print_summary(trainer, summary) -> None:
         console.print(f"  held-out RMSE = {summary.final.rmse:.4g} (in the data's own units)")
     for name, value in summary.baselines.items():
         console.print(f"  baseline {name} = {value:.4g}")
+    if not summary.baselines:
+        console.print("  no baseline is computed for this data")
     if summary.diverged:
         console.print(f"[bold red]DIVERGED[/]: {summary.diverged}")

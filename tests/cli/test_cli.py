@@ -89,6 +89,11 @@ def test_train_says_how_many_held_out_targets_and_shows_baselines(tmp_path, run_
     assert "over 8 held-out examples" in text and "held-out RMSE" not in text
     assert "baseline majority_class_accuracy = " in text and "baseline bag_of_words_accuracy = 1" in text
 
+    result = run_here("train", "translation", "--steps", "1", "--quiet")  # a generator with no baseline
+    text = " ".join(result.stdout.split())
+    assert result.returncode == 0 and "over 500 held-out sentences" in text
+    assert "no baseline is computed for this data" in text
+
 
 @pytest.mark.parametrize("topology", ["seq2seq", "seq2vec", "vec2seq", "encoder-decoder"])
 def test_trace_every_topology(tmp_path, topology):
