@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnn_tui.core.data import csv_series
+from rnn_tui.core.data import series_checks
 from rnn_tui.core.data.loading import build_dataset
 from rnn_tui.core.errors import ScenarioError
 from rnn_tui.core.metrics import persistence_rmse, rmse, scored_targets
@@ -149,7 +149,7 @@ def test_the_trainer_reports_how_many_values_a_score_is_over(tmp_path):
 
 
 def test_rows_needed_is_exact(tmp_path):
-    needed = csv_series.rows_needed(24, 0.75)
+    needed = series_checks.rows_needed(24, 0.75)
     build_dataset(write(tmp_path, monthly(needed)))
     with pytest.raises(ScenarioError, match=f"has {needed - 1} values .* at least {needed} are needed"):
         build_dataset(write(tmp_path, monthly(needed - 1)))
