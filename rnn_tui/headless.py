@@ -14,6 +14,7 @@ from typing import Any
 from rnn_tui.core.changes import apply_changes, parse_setting
 from rnn_tui.core.errors import RnnTuiError
 from rnn_tui.core.jsonable import finite
+from rnn_tui.core.reports import EvalResult
 from rnn_tui.core.scenario import Scenario, TrainingSpec, builtin_scenarios, load_scenario
 
 MAX_STEPS = next(m.le for m in TrainingSpec.model_fields["steps"].metadata if hasattr(m, "le"))
@@ -214,7 +215,7 @@ def report_to_json(report) -> dict[str, Any]:
         "seconds": report.seconds,
     }
     if report.eval:
-        out["eval"] = {"loss": report.eval.loss, "metric": report.eval.metric}
+        out["eval"] = {"loss": report.eval.loss, "metric": report.eval.metric, "targets": report.eval.targets}
     if report.probe:
         out["grad_through_time"] = report.probe
     if report.diverged:
@@ -227,10 +228,16 @@ def summary_to_json(trainer, summary) -> dict[str, Any]:
     return finite({
         "scenario": trainer.scenario.name, "topology": trainer.scenario.topology, "cell": trainer.scenario.model.cell,
         "steps": summary.steps, "weights_step": trainer.weights_step, "seconds": summary.seconds,
-        "final": {"loss": summary.final.loss, "metric": summary.final.metric, "examples": summary.final.examples},
+        "final": {"loss": summary.final.loss, "metric": summary.final.metric, "examples": summary.final.examples,
+                  "targets": summary.final.targets, **_rmse_json(summary.final)},
         "goal": {"metric": summary.metric, "target": summary.target}, "reached": summary.reached,
         "diverged": summary.diverged, "baselines": summary.baselines,
     })
+
+
+def _rmse_json(final: EvalResult) -> dict[str, Any]:
+    """A series' RMSE in the data's own units, whatever the goal metric."""
+    return {} if final.rmse is None else {"rmse": final.rmse}
 
 
 def _write_json(path: str, data: dict[str, Any]) -> None:
@@ -287,6 +294,8 @@ class _progress:
 def _print_summary(console, trainer, summary, outcome: str | None) -> None:
     from rich.markup import escape
 
+    from rnn_tui.core.metrics import TARGET_NOUNS
+
     goal = "[green]reached[/]" if summary.reached else "[red]not reached[/]"
     direction = ">=" if trainer.scenario.goal.higher_is_better else "<="
     if summary.diverged:  # say whose numbers these are: the restored weights', not the last step's
@@ -294,13 +303,18 @@ def _print_summary(console, trainer, summary, outcome: str | None) -> None:
                f"(after {trainer.weights_step} steps):")
     else:
         ran = f"{summary.steps} steps in {summary.seconds:.1f} s;"
+    over = f"{summary.final.targets:,} held-out {TARGET_NOUNS[trainer.dataset.output_kind]}"
     console.print(
         f"{trainer.scenario.name} ({trainer.scenario.model.cell}): {ran} "
-        f"held-out {summary.metric} = {summary.final.metric:.4g} (goal {direction} {summary.target}): {goal}; "
-        f"held-out loss {summary.final.loss:.4g}"
+        f"held-out {summary.metric} = {summary.final.metric:.4g} over {over} (goal {direction} {summary.target}): "
+        f"{goal}; held-out loss {summary.final.loss:.4g}"
     )
+    if summary.final.rmse is not None:
+        console.print(f"  held-out RMSE = {summary.final.rmse:.4g} (in the data's own units)")
     for name, value in summary.baselines.items():
         console.print(f"  baseline {name} = {value:.4g}")
+    if not summary.baselines:
+        console.print("  no baseline is computed for this data")
     if summary.diverged:
         console.print(f"[bold red]DIVERGED[/]: {escape(summary.diverged)}")
     if outcome:

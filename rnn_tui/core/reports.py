@@ -30,6 +30,10 @@ class EvalResult:
     loss: float
     metric: float
     examples: int
+    # How many held-out targets the metric is over: scored values of a series, else
+    # examples (classes) or sentences; metrics.TARGET_NOUNS names them per output kind.
+    targets: int = 0
+    rmse: float | None = None  # series: RMSE in the data's own units, whatever the metric
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ Every model exposes the same small surface the trainer, probes and traces use:
 
 Shapes (B batch, T input steps, L output steps, F features, V vocabulary):
 
-- ``Seq2Seq``: series (B, T, F) -> (B, T, F_out); MSE at every step.
+- ``Seq2Seq``: series (B, T, F) -> (B, T, F_out); MSE at every step (or the split's
+  masked steps).
 - ``Seq2Vec``: tokens (B, T) with lengths, or series (B, T, F) -> logits (B, C).
 - ``Vec2Seq``: vector (B, D) -> initial state of a decoder writing tokens (B, L).
 - ``EncoderDecoder``: tokens (B, T) -> encoder final state -> decoder tokens (B, L).
@@ -166,7 +167,10 @@ class Seq2Seq(RecurrentModel):
     def forward_loss(self, batch: Split, step_by_step: bool = False) -> Forward:
         out, _, steps = run_recurrent(self.rnn, batch.inputs, None, None, step_by_step)
         values = self.head(out)
-        loss = F.mse_loss(values, batch.targets)
+        if batch.mask is None:
+            loss = F.mse_loss(values, batch.targets)
+        else:  # held-out CSV windows: only the steps after the cut count
+            loss = F.mse_loss(values[batch.mask], batch.targets[batch.mask])
         return Forward(loss, {"rnn": steps} if steps else {}, {"rnn": values})
 
     @torch.no_grad()

@@ -18,7 +18,7 @@ import torch
 from rnn_tui.core.data.base import Dataset, Split
 from rnn_tui.core.data.loading import build_dataset
 from rnn_tui.core.errors import ScenarioError
-from rnn_tui.core.metrics import compute_metric
+from rnn_tui.core.metrics import compute_metric, rmse, scored_targets
 from rnn_tui.core.probes import gradient_through_time, parameter_grad_norms
 from rnn_tui.core.reports import EvalResult, Probe, RunSummary, StepReport
 from rnn_tui.core.scenario import Scenario, TrainingSpec
@@ -175,9 +175,12 @@ class Trainer:
         split = self.eval_split if split is None else split
         self.model.eval()
         loss = float(self.model.forward_loss(split).loss)
-        metric = compute_metric(self.scenario.goal.metric, self.model.predict(split), split, self.dataset)
+        predicted = self.model.predict(split)
+        metric = compute_metric(self.scenario.goal.metric, predicted, split, self.dataset)
+        series = self.dataset.output_kind == "series"
+        error = rmse(predicted, split, self.dataset.scale) if series else None
         self.model.train()
-        return EvalResult(loss, metric, len(split))
+        return EvalResult(loss, metric, len(split), scored_targets(split, self.dataset.output_kind), error)
 
     def probe(self) -> Probe:
         """Gradient through time on the fixed probe batch, at the current weights."""

@@ -43,6 +43,42 @@ def test_train_writes_json_and_weights(tmp_path):
     assert json.loads(trace_out.read_text())["loss"] < 1.0
 
 
+def test_train_says_how_many_held_out_targets_and_shows_baselines(tmp_path, run_here):
+    """A CSV scored on rmse_ratio still prints its RMSE in the column's units, the count and the baselines."""
+    from tests.core.test_scenario_errors import CSV, GOOD
+
+    (tmp_path / "series.csv").write_text(CSV, encoding="utf-8")
+    scenario = tmp_path / "mine.toml"
+    scenario.write_text(GOOD.replace('metric = "rmse"', 'metric = "rmse_ratio"').replace("seq_len = 5", "seq_len = 5\nseason = 7"))
+    out = tmp_path / "run.json"
+    result = run_here("train", str(scenario), "--steps", "2", "--quiet", "--json", str(out))
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert "over 20 held-out values" in text  # 80 rows, train_fraction 0.75: the last 20
+    assert "held-out RMSE = " in text and "baseline persistence_rmse = " in text and "baseline seasonal_naive_rmse = 0" in text
+    final = json.loads(out.read_text())
+    assert final["final"]["targets"] == 20 and final["final"]["rmse"] > 0
+    assert final["reports"][0]["eval"]["targets"] == 20  # eval_size 256 > the 20 held-out windows
+    assert set(final["baselines"]) == {"persistence_rmse", "seasonal_naive_rmse"}
+
+    (tmp_path / "reviews.tsv").write_text("".join(f"{'good' if i % 3 else 'bad'} film {i}\t{'pos' if i % 3 else 'neg'}\n" for i in range(40)))
+    text_scenario = tmp_path / "reviews.toml"
+    text_scenario.write_text(
+        GOOD.replace('topology = "seq2seq"', 'topology = "seq2vec"').replace('file = "series.csv"', 'file = "reviews.tsv"')
+        .replace('column = "price"\nseq_len = 5\n', "").replace('metric = "rmse"', 'metric = "accuracy"')
+    )
+    result = run_here("train", str(text_scenario), "--steps", "2", "--quiet")
+    text = " ".join(result.stdout.split())
+    assert result.returncode == 0, result.stderr
+    assert "over 8 held-out examples" in text and "held-out RMSE" not in text
+    assert "baseline majority_class_accuracy = " in text and "baseline bag_of_words_accuracy = 1" in text
+
+    result = run_here("train", "translation", "--steps", "1", "--quiet")  # a generator with no baseline
+    text = " ".join(result.stdout.split())
+    assert result.returncode == 0 and "over 500 held-out sentences" in text
+    assert "no baseline is computed for this data" in text
+
+
 @pytest.mark.parametrize("topology", ["seq2seq", "seq2vec", "vec2seq", "encoder-decoder"])
 def test_trace_every_topology(tmp_path, topology):
     if topology == "vec2seq":

@@ -215,6 +215,10 @@ DATA_CASES = [
     Bad("CSV cut into 15 million timesteps", "data",
         lambda w: train(w.scenario(good("seq_len = 5", "seq_len = 200"), "day,price\n" + "".join(f"{i},{100 + i % 7}\n" for i in range(100_000)))),
         ("series.csv", "timesteps", "raise data.params.stride")),
+    Bad("CSV value of 1e308", "data", lambda w: train(w.scenario(data=_replaced(CSV, "\n30,102\n", "\n30,1e308\n"))),
+        ("series.csv", "column 'price'", "line 32", "'1e308'", "too large")),
+    Bad("CSV of one constant value", "data", lambda w: train(w.scenario(data="day,price\n" + "".join(f"{i},100\n" for i in range(80)))),
+        ("series.csv", "column 'price' is constant", "every value is 100")),
     Bad("TSV empty", "data", lambda w: train(w.tsv("")),
         ("reviews.tsv", "0 usable lines", "at least 10")),
     Bad("TSV with three columns", "data", lambda w: train(w.tsv(TSV + "nice film\tpos\textra\n")),
@@ -231,6 +235,10 @@ DATA_CASES = [
         ("reviews.tsv", "not UTF-8")),
     Bad("TSV with an empty label", "data", lambda w: train(w.tsv(TSV + "a fine film\t  \n")),
         ("reviews.tsv", "line 41", "two non-empty fields")),
+    Bad("TSV of one class", "data", lambda w: train(w.tsv(TSV.replace("\tneg", "\tpos"))),
+        ("reviews.tsv", "every line has the label 'pos'", "at least two")),
+    Bad("TSV with an undeclared header", "data", lambda w: train(w.tsv("review\tlabel\n" + TSV)),
+        ("reviews.tsv", "'label'", "looks like a header", "header = true")),
     Bad("TSV for a series topology", "data",
         lambda w: train(w.scenario(good('file = "series.csv"', 'file = "reviews.tsv"').replace('column = "price"\nseq_len = 5\n', ""), TSV, "reviews.tsv")),
         ("reviews.tsv", "topology = 'seq2seq' does not fit", "seq2vec, encoder-decoder")),
@@ -315,6 +323,11 @@ def _unblock(fifo: Path, after: float = 5.0) -> None:
         os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # a blocked reader now reads EOF
     with contextlib.suppress(OSError):
         os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))  # a blocked writer now meets a closed pipe
+
+
+def _replaced(text: str, old: str, new: str) -> str:
+    assert old in text, old  # a typo here must not pass silently
+    return text.replace(old, new)
 
 
 def _sets(*params: str) -> list[str]:

@@ -16,11 +16,14 @@ def test_stock_prices_is_reported_against_persistence_without_look_ahead():
     trainer = Trainer(load_scenario("stock-prices"))
     data = trainer.dataset
     assert data.baselines["persistence_rmse"] > 10  # in index points, not normalised units
-    # Test windows come strictly after the training period: their first inputs lie at or
-    # after the training cut minus one window, and no training target is past the cut.
+    # Each of the 465 days after the cut (1860 x 0.75 = 1395) is scored once; the
+    # description and README say "the last 465 days".
+    assert int(data.test.mask.sum()) == 1860 - 1395 == 465
     summary = trainer.run()
+    assert summary.final.targets == 465
     assert summary.reached  # within 5% of persistence, as the description honestly says
     assert 0.9 < summary.final.metric < 1.05
+    assert summary.final.rmse == pytest.approx(summary.final.metric * data.baselines["persistence_rmse"], rel=1e-4)
 
 
 def test_stock_prices_column_choice():

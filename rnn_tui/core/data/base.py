@@ -90,6 +90,9 @@ class Split:
     # value = (normalised * Dataset.scale + Dataset.offset) * scales[i] + offsets[i].
     offsets: torch.Tensor | None = None
     scales: torch.Tensor | None = None
+    # Series only: which target steps are scored (N, T) bool; None scores every step.
+    # Held-out windows of a CSV score only values after the train/test cut, each once.
+    mask: torch.Tensor | None = None
 
     def __len__(self) -> int:
         return int(self.inputs.shape[0])
@@ -102,13 +105,14 @@ class Split:
         lengths = None if self.lengths is None else self.lengths[index]
         offsets = None if self.offsets is None else self.offsets[index]
         scales = None if self.scales is None else self.scales[index]
+        mask = None if self.mask is None else self.mask[index]
         if lengths is not None and len(lengths):
             inputs = inputs[:, : int(lengths.max())]
         if targets.dtype == torch.long and targets.dim() == 2:
             # Trim all-PAD columns so decoders do not run over empty steps.
             keep = int((targets != PAD).any(0).nonzero().max()) + 1 if len(targets) else 0
             targets = targets[:, :keep]
-        return Split(inputs, targets, lengths, offsets, scales)
+        return Split(inputs, targets, lengths, offsets, scales, mask)
 
 
 @dataclass
@@ -271,9 +275,13 @@ def build_series(
     offset: float = 0.0,
     train_anchors: np.ndarray | None = None,
     test_anchors: np.ndarray | None = None,
+    test_mask: np.ndarray | None = None,
     **extra: Any,
 ) -> Dataset:
-    """Windows of a normalised series (N, T, F) -> targets at every step (N, T, F_out)."""
+    """Windows of a normalised series (N, T, F) -> targets at every step (N, T, F_out).
+
+    ``test_mask`` (N_test, T) marks the held-out steps that are scored (default: all).
+    """
 
     def tensor(a):
         a = np.asarray(a, dtype=np.float32)
@@ -284,7 +292,8 @@ def build_series(
 
     # An anchored window is relative to its first value: value = anchor * (1 + relative).
     train = Split(tensor(train_inputs), tensor(train_targets), offsets=offsets(train_anchors), scales=offsets(train_anchors))
-    test = Split(tensor(test_inputs), tensor(test_targets), offsets=offsets(test_anchors), scales=offsets(test_anchors))
+    mask = None if test_mask is None else torch.as_tensor(np.asarray(test_mask, dtype=bool))
+    test = Split(tensor(test_inputs), tensor(test_targets), offsets=offsets(test_anchors), scales=offsets(test_anchors), mask=mask)
     return Dataset(
         name=name,
         input_kind="series",

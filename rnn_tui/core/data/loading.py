@@ -33,7 +33,9 @@ def build_dataset(scenario: Scenario) -> Dataset:
         module = generator_module(spec.generator)
         label = f"data.generator = {spec.generator!r}"
     else:
-        path = (scenario.base_dir / spec.file).resolve()
+        # The type comes from the name the user wrote, not a symlink's target (which may
+        # have no suffix at all); reading the path still follows the link.
+        path = (scenario.base_dir / spec.file).absolute()
         loader = FILE_LOADERS.get(path.suffix.lower())
         if loader is None:
             raise ScenarioError(

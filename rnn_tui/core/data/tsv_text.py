@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,11 @@ from rnn_tui.core.data.base import (
     simple_tokenize,
 )
 from rnn_tui.core.data.loading import check_timesteps, read_data_file
+from rnn_tui.core.data.text_baselines import (
+    bag_of_words_accuracy,
+    majority_class_accuracy,
+    most_common_output_exact_match,
+)
 from rnn_tui.core.errors import ScenarioError
 
 TOPOLOGIES = ("seq2vec", "encoder-decoder")
@@ -24,7 +30,8 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     header: bool = False  # is the first line column names?
     test_fraction: float = Field(0.2, ge=0.05, le=0.5)  # rows held out, chosen at random by seed
-    seed: int = Field(0, ge=0, le=2**31 - 1)  # which rows are held out
+    # Which rows are held out (not training.seed: changing the model's seed keeps the split).
+    seed: int = Field(0, ge=0, le=2**31 - 1)
     max_words: int = Field(100, ge=1, le=10_000)  # longer texts are an error, not cut silently
 
 
@@ -69,14 +76,40 @@ def load(path: Path, params: Params, topology: str, where: str) -> Dataset:
     if topology == "encoder-decoder":
         def as_pairs(rows):
             return [(words, simple_tokenize(target)) for words, target in rows]
-        return build_translation(path.stem, as_pairs(train), as_pairs(test), tokenize=simple_tokenize)
-    labels = sorted({label for _, label in pairs})
+        dataset = build_translation(path.stem, as_pairs(train), as_pairs(test), tokenize=simple_tokenize)
+        dataset.baselines["most_common_output_exact_match"] = most_common_output_exact_match(dataset)
+        return dataset
+    labels = check_labels(pairs, params, where)
+    index = {label: i for i, label in enumerate(labels)}
+    def as_rows(rows):
+        return [(words, index[label]) for words, label in rows]
+    dataset = build_text_classification(path.stem, as_rows(train), as_rows(test), labels, tokenize=simple_tokenize)
+    dataset.baselines["majority_class_accuracy"] = majority_class_accuracy(dataset)
+    dataset.baselines["bag_of_words_accuracy"] = bag_of_words_accuracy(dataset)
+    return dataset
+
+
+def check_labels(pairs: list[tuple[list[str], str]], params: Params, where: str) -> list[str]:
+    """The class names, sorted; refuses a stray header, too many classes, or just one."""
+    counts = Counter(label for _, label in pairs)
+    first_words, first_label = pairs[0]
+    others_repeat = all(n >= 2 for label, n in counts.items() if label != first_label)
+    if "header" not in params.model_fields_set and counts[first_label] == 1 and others_repeat:
+        # Column names read as data would become a class of one example.
+        raise ScenarioError(
+            f"{where}: the first line ({' '.join(first_words)[:40]!r} with label {first_label!r}) looks like a "
+            f"header: its label appears on no other line, while every other label repeats; set "
+            "data.params.header = true to skip it, or header = false to keep it as data."
+        )
+    labels = sorted(counts)
     if len(labels) > MAX_CLASSES:
         raise ScenarioError(
             f"{where}: the second column has {len(labels)} different labels; at most {MAX_CLASSES} classes "
             "are allowed (is this a translation file? then use topology = \"encoder-decoder\")."
         )
-    index = {label: i for i, label in enumerate(labels)}
-    def as_rows(rows):
-        return [(words, index[label]) for words, label in rows]
-    return build_text_classification(path.stem, as_rows(train), as_rows(test), labels, tokenize=simple_tokenize)
+    if len(labels) == 1:
+        raise ScenarioError(
+            f"{where}: every line has the label {labels[0]!r}; a classifier needs at least two different "
+            "labels (with one, any model scores accuracy 1.0 and learns nothing)."
+        )
+    return labels
