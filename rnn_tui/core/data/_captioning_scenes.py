@@ -142,7 +142,8 @@ def _fits(row: np.ndarray, col: np.ndarray, radius: np.ndarray, used: np.ndarray
     # colour never merge into one blob.
     rows_apart = (row[:, 1] - radius[:, 1]) - (row[:, 0] + radius[:, 0]) > 1
     cols_apart = (col[:, 1] - radius[:, 1]) - (col[:, 0] + radius[:, 0]) > 1
-    return inside & (rows_apart | cols_apart | ~used[:, 1])
+    fits: np.ndarray = inside & (rows_apart | cols_apart | ~used[:, 1])
+    return fits
 
 
 def render(scenes: Scenes) -> np.ndarray:

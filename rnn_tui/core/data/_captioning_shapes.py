@@ -31,9 +31,11 @@ def shape_mask(shape: str, radius: int) -> np.ndarray:
         return dy**2 + dx**2 <= radius**2 + 1
     if shape == "triangle":
         # Apex at the top, full-width base at the bottom.
-        return np.abs(dx) <= (dy + radius) // 2
+        triangle: np.ndarray = np.abs(dx) <= (dy + radius) // 2
+        return triangle
     if shape == "cross":
-        return (dy == 0) | (dx == 0)
+        cross: np.ndarray = (dy == 0) | (dx == 0)
+        return cross
     raise ValueError(f"unknown shape {shape!r}; known: {', '.join(SHAPES)}")
 
 

@@ -56,7 +56,8 @@ class Vocab:
         # Cached on first use; frozen dataclass, so go through __dict__.
         if "_index" not in self.__dict__:
             object.__setattr__(self, "_index", {w: i for i, w in enumerate(self.tokens)})
-        return self.__dict__["_index"]
+        index: dict[str, int] = self.__dict__["_index"]
+        return index
 
     def encode(self, words: Sequence[str], add_eos: bool = False) -> list[int]:
         ids = [self.index.get(w, UNK) for w in words]
@@ -189,7 +190,7 @@ def build_text_classification(
     """Token sequences -> one class each (seq2vec). The vocabulary comes from train only."""
     vocab = Vocab.build(words for words, _ in train)
 
-    def split(rows):
+    def split(rows: Sequence[tuple[Sequence[str], int]]) -> Split:
         labels = torch.as_tensor([label for _, label in rows], dtype=torch.long)
         return _token_split(vocab, [words for words, _ in rows], labels)
 
@@ -218,7 +219,7 @@ def build_translation(
     source_vocab = Vocab.build(src for src, _ in train)
     target_vocab = Vocab.build(tgt for _, tgt in train)
 
-    def split(rows):
+    def split(rows: Sequence[tuple[Sequence[str], Sequence[str]]]) -> Split:
         targets = pad_ids([target_vocab.encode(tgt, add_eos=True) for _, tgt in rows])
         return _token_split(source_vocab, [src for src, _ in rows], targets)
 
@@ -248,7 +249,7 @@ def build_captioning(
     """Vector (e.g. a flattened image) -> word sequence ending in EOS (vec2seq)."""
     target_vocab = Vocab.build(train_captions)
 
-    def split(vectors, captions):
+    def split(vectors: np.ndarray, captions: Sequence[Sequence[str]]) -> Split:
         targets = pad_ids([target_vocab.encode(c, add_eos=True) for c in captions])
         return Split(torch.as_tensor(np.asarray(vectors), dtype=torch.float32), targets)
 
@@ -283,11 +284,11 @@ def build_series(
     ``test_mask`` (N_test, T) marks the held-out steps that are scored (default: all).
     """
 
-    def tensor(a):
-        a = np.asarray(a, dtype=np.float32)
+    def tensor(values: np.ndarray) -> torch.Tensor:
+        a = np.asarray(values, dtype=np.float32)
         return torch.from_numpy(a if a.ndim == 3 else a[..., None])
 
-    def offsets(a):
+    def offsets(a: np.ndarray | None) -> torch.Tensor | None:
         return None if a is None else torch.as_tensor(np.asarray(a), dtype=torch.float64)
 
     # An anchored window is relative to its first value: value = anchor * (1 + relative).
@@ -319,10 +320,10 @@ def build_sequence_classification(
 ) -> Dataset:
     """Float sequences (N, T, F) -> one class each (seq2vec over numbers)."""
 
-    def split(x, y):
-        x = np.asarray(x, dtype=np.float32)
+    def split(inputs: np.ndarray, labels: np.ndarray) -> Split:
+        x = np.asarray(inputs, dtype=np.float32)
         x = x if x.ndim == 3 else x[..., None]
-        return Split(torch.from_numpy(x), torch.as_tensor(np.asarray(y), dtype=torch.long))
+        return Split(torch.from_numpy(x), torch.as_tensor(np.asarray(labels), dtype=torch.long))
 
     train = split(train_inputs, train_labels)
     return Dataset(

@@ -151,4 +151,7 @@ def _add_noise(rng: np.random.Generator, images: np.ndarray, noise: float) -> np
 
 
 def _as_vectors(images: np.ndarray) -> np.ndarray:
-    return np.multiply(images.reshape(len(images), -1), np.float32(1 / 255), dtype=np.float32)
+    vectors: np.ndarray = np.multiply(
+        images.reshape(len(images), -1), np.float32(1 / 255), dtype=np.float32
+    )
+    return vectors

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from types import ModuleType
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from rnn_tui.core.data import GENERATORS, generator_module
 from rnn_tui.core.data.base import Dataset
@@ -32,7 +33,7 @@ def build_dataset(scenario: Scenario) -> Dataset:
             )
         module = generator_module(spec.generator)
         label = f"data.generator = {spec.generator!r}"
-    else:
+    elif spec.file is not None:
         # The type comes from the name the user wrote, not a symlink's target (which may
         # have no suffix at all); reading the path still follows the link.
         path = (scenario.base_dir / spec.file).absolute()
@@ -55,15 +56,17 @@ def build_dataset(scenario: Scenario) -> Dataset:
         raise ScenarioError(describe_errors(error, where, text, ("data", "params"))) from None
     if spec.generator is not None:
         return _generate(module, params, scenario.training.seed, f"{where}{_line(text, ['data', 'params'])}")
-    return module.load(path, params, scenario.topology, where=f"{where}: data.file = {spec.file!r}")
+    loaded: Dataset = module.load(path, params, scenario.topology, where=f"{where}: data.file = {spec.file!r}")
+    return loaded
 
 
-def _generate(module, params, seed: int, where: str) -> Dataset:
+def _generate(module: ModuleType, params: BaseModel, seed: int, where: str) -> Dataset:
     n_train, n_test, seq_len = (getattr(params, key, None) for key in ("n_train", "n_test", "seq_len"))
     if n_train is not None and seq_len is not None:
         check_timesteps(n_train + (n_test or 0), seq_len, where, "lower data.params.n_train, n_test or seq_len")
     try:
-        return module.generate(params, seed)
+        generated: Dataset = module.generate(params, seed)
+        return generated
     except ValueError as error:  # a generator's word that these params cannot work together
         raise ScenarioError(f"{where}: data.params cannot be used together: {error}.") from None
 

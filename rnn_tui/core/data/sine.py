@@ -29,7 +29,8 @@ def _series(rng: np.random.Generator, count: int, p: Params) -> np.ndarray:
     phases = rng.uniform(0, 2 * np.pi, (count, p.waves, 1))
     amplitudes = rng.uniform(0.3, 1.0, (count, p.waves, 1)) / p.waves
     clean = (amplitudes * np.sin(2 * np.pi * t / periods + phases)).sum(1)
-    return clean + rng.normal(0, p.noise, clean.shape)
+    noisy: np.ndarray = clean + rng.normal(0, p.noise, clean.shape)
+    return noisy
 
 
 def generate(params: Params, seed: int) -> Dataset:

@@ -65,7 +65,7 @@ def fit_softmax_regression(counts: torch.Tensor, labels: torch.Tensor, classes: 
             weights.grad = x_t @ (log_p.exp() - one_hot) + penalty * weights
         return loss
 
-    optimizer.step(closure)
+    optimizer.step(closure)  # type: ignore[no-untyped-call]  # LBFGS.step is unannotated
     return weights.detach()
 
 

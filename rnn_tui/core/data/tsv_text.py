@@ -74,14 +74,14 @@ def load(path: Path, params: Params, topology: str, where: str) -> Dataset:
     test = [pairs[i] for i in order[:n_test]]
     train = [pairs[i] for i in order[n_test:]]
     if topology == "encoder-decoder":
-        def as_pairs(rows):
+        def as_pairs(rows: list[tuple[list[str], str]]) -> list[tuple[list[str], list[str]]]:
             return [(words, simple_tokenize(target)) for words, target in rows]
         dataset = build_translation(path.stem, as_pairs(train), as_pairs(test), tokenize=simple_tokenize)
         dataset.baselines["most_common_output_exact_match"] = most_common_output_exact_match(dataset)
         return dataset
     labels = check_labels(pairs, params, where)
     index = {label: i for i, label in enumerate(labels)}
-    def as_rows(rows):
+    def as_rows(rows: list[tuple[list[str], str]]) -> list[tuple[list[str], int]]:
         return [(words, index[label]) for words, label in rows]
     dataset = build_text_classification(path.stem, as_rows(train), as_rows(test), labels, tokenize=simple_tokenize)
     dataset.baselines["majority_class_accuracy"] = majority_class_accuracy(dataset)
