@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("list", "train", "trace", "serve", "app")
+COMMANDS = ("list", "train", "trace", "sweep", "serve", "app")
 CELLS = ("rnn", "lstm", "gru")
 
 
@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     trace.add_argument("--sample", type=_non_negative, default=0, metavar="I", help="held-out example index")
     trace.add_argument("--json", metavar="OUT", required=True, help="where to write the trace ('-' for stdout)")
 
+    _sweep(commands.add_parser("sweep", help="train every value x cell x seed of one setting; table, JSON, CSV"))
+
     serve = commands.add_parser("serve", help="serve the app in a browser on localhost (textual-serve)")
     serve.add_argument("scenario", nargs="?")
     serve.add_argument("--port", type=_port, default=8000)
@@ -55,6 +57,28 @@ def _common(command: argparse.ArgumentParser) -> None:
         "--set", action="append", default=[], metavar="KEY=VALUE",
         help="override any scenario setting, e.g. --set model.hidden_size=128 --set training.clip=false",
     )
+
+
+def _sweep(sweep: argparse.ArgumentParser) -> None:
+    sweep.add_argument("scenario", help="built-in scenario name or path to a .toml file")
+    sweep.add_argument("--vary", required=True, metavar="KEY=V1,V2,...",
+                       help="the setting to vary and its values, e.g. data.params.seq_len=5,10,20,50,100")
+    sweep.add_argument("--cells", metavar="C1,C2", help="cells to train, e.g. rnn,lstm,gru (default: the scenario's)")
+    sweep.add_argument("--seeds", metavar="S1,S2", help="seeds, e.g. 0,1,2 (default: the scenario's)")
+    sweep.add_argument("--steps", type=_non_negative, metavar="N", help="training steps per run (default: the scenario's budget)")
+    sweep.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="change a setting for every run")
+    sweep.add_argument("--workers", type=_positive, metavar="N", help="worker processes (default: one per core)")
+    sweep.add_argument("--timing", action="store_true", help="also plot seconds per step against T (log-log) with the slope")
+    sweep.add_argument("--json", metavar="OUT", help="write every run, the aggregates and the timing fits as JSON")
+    sweep.add_argument("--csv", metavar="OUT", help="write one row per run as CSV")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _positive(text: str) -> int:
+    value = _non_negative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("0 is not allowed; use 1 or more")
+    return value
 
 
 def _non_negative(text: str) -> int:
@@ -105,6 +129,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from rnn_tui.headless import trace
 
         return trace(args)
+    if args.command == "sweep":
+        from rnn_tui.sweep_cli import sweep
+
+        return sweep(args)
     if args.command == "serve":
         from rnn_tui.serve import serve
 

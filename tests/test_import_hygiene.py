@@ -6,6 +6,7 @@ import sys
 ENGINE = [
     "rnn_tui.core.scenario", "rnn_tui.core.training", "rnn_tui.core.trace", "rnn_tui.core.probes",
     "rnn_tui.core.inference", "rnn_tui.core.weights", "rnn_tui.core.data.loading",
+    "rnn_tui.core.sweep", "rnn_tui.core.sweep_worker",
 ]
 
 
@@ -25,3 +26,10 @@ def test_engine_does_not_import_textual_or_rich():
 def test_cli_module_is_light():
     loaded = modules_after("import rnn_tui.cli")
     assert "torch" not in loaded and "textual" not in loaded
+
+
+def test_sweep_results_need_no_torch():
+    """A UI charts a sweep from its result types without loading torch."""
+    loaded = modules_after("import rnn_tui.core.sweep")
+    assert "torch" not in loaded and "textual" not in loaded and "rich" not in loaded
+    assert "numpy" in loaded
