@@ -17,6 +17,7 @@ import multiprocessing
 import queue
 import signal
 import statistics
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -359,14 +360,15 @@ def run_sweep(
     workers: int,
     on_point: Callable[[SweepPoint], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> SweepResult:
     """Train every run of ``plan`` in a pool of ``workers`` spawned processes.
 
     ``on_progress(steps)`` gets the training steps done over all runs so far (from the
     workers, a few times a second); ``on_point`` each finished run. A ctrl+c
-    (KeyboardInterrupt) terminates the pool and returns what finished, marked
-    ``interrupted``. A run's RnnTuiError (e.g. data that cannot be built) stops the
-    pool and is raised.
+    (KeyboardInterrupt) or ``stop`` being set terminates the pool and returns what
+    finished, marked ``interrupted``. A run's RnnTuiError (e.g. data that cannot be
+    built) stops the pool and is raised.
     """
     import time
 
@@ -376,22 +378,16 @@ def run_sweep(
     processes = max(1, min(workers, len(plan.runs)))
     context = multiprocessing.get_context("spawn")  # fork after torch threads start can hang
     progress = context.Queue()
-    # A ctrl+c while the pool starts waits (blocked, not lost) until the loop below can
-    # end the pool; the workers inherit the block and ignore SIGINT for good (init_worker),
-    # so a ctrl+c at the terminal is the parent's alone.
-    mask = _block_sigint()
-    try:
+    with _sigint_deferred() as deferred:
         pool = context.Pool(processes, initializer=init_worker, initargs=(progress,))
-    except BaseException:
-        _restore_sigint(mask)
-        raise
     points: list[SweepPoint] = []
     steps_done: dict[int, int] = {}
     interrupted = False
     try:
-        _restore_sigint(mask)
+        if deferred.received:
+            raise KeyboardInterrupt
         pending = {run.index: pool.apply_async(run_point, (run,)) for run in plan.runs}
-        while pending:
+        while pending and not (stop is not None and stop.is_set()):
             if _drain(progress, steps_done) and on_progress:
                 on_progress(sum(steps_done.values()))
             for index in [i for i, result in pending.items() if result.ready()]:
@@ -402,6 +398,7 @@ def run_sweep(
                     on_point(point)
                 if on_progress:
                     on_progress(sum(steps_done.values()))
+        interrupted = bool(pending)
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -427,14 +424,29 @@ def _drain(progress, steps_done: dict[int, int]) -> bool:
     return True
 
 
-def _block_sigint() -> set | None:
-    """Hold SIGINT pending in this thread (and in processes started meanwhile); the old mask."""
-    if not hasattr(signal, "pthread_sigmask"):  # not POSIX: a ctrl+c may reach a starting worker
-        return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+class _Deferred:
+    received = False
 
 
-def _restore_sigint(mask: set | None) -> None:
-    """The mask as it was: a SIGINT held meanwhile is delivered now (KeyboardInterrupt)."""
-    if mask is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+@contextlib.contextmanager
+def _sigint_deferred():
+    """A ctrl+c while the pool starts is noted, not raised (a half-built pool could not be
+    ended), and SIGINT is blocked in this thread so the workers start with it blocked:
+    they ignore it for good before unblocking it (``init_worker``), so a ctrl+c at the
+    terminal is the parent's alone."""
+    deferred = _Deferred()
+    in_main = threading.current_thread() is threading.main_thread()
+    if in_main:  # Python runs signal handlers in the main thread only
+
+        def note(signum, frame) -> None:
+            deferred.received = True
+
+        previous = signal.signal(signal.SIGINT, note)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if hasattr(signal, "pthread_sigmask") else None
+    try:
+        yield deferred
+    finally:
+        if mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        if in_main:
+            signal.signal(signal.SIGINT, previous)

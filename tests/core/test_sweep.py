@@ -5,6 +5,9 @@ import io
 import json
 import math
 import multiprocessing
+import os
+import signal
+import threading
 
 import numpy as np
 import pytest
@@ -14,6 +17,7 @@ from rnn_tui.core.scenario import load_scenario
 from rnn_tui.core.sweep import (
     SweepPoint,
     SweepResult,
+    _sigint_deferred,
     aggregate,
     fit_loglog,
     parse_cells,
@@ -22,6 +26,7 @@ from rnn_tui.core.sweep import (
     plan_sweep,
     run_sweep,
 )
+from rnn_tui.core.sweep_worker import init_worker
 from tests.core.fixtures import scenario_for
 
 
@@ -188,3 +193,33 @@ def test_an_error_in_a_worker_stops_the_pool_and_is_raised(tmp_path):
         run_sweep(plan, workers=1)
     assert multiprocessing.active_children() == []
 
+
+
+def test_a_stop_event_ends_the_pool_at_once(tmp_path):
+    stop = threading.Event()
+    stop.set()  # as a UI's stop button, before any run finished
+    result = run_sweep(tiny_plan(tmp_path), workers=1, stop=stop)
+    assert result.interrupted and result.points == ()
+    assert multiprocessing.active_children() == []
+
+
+def test_a_ctrl_c_while_the_pool_starts_is_noted_not_raised():
+    previous = signal.getsignal(signal.SIGINT)
+    with _sigint_deferred() as deferred:
+        os.kill(os.getpid(), signal.SIGINT)  # arrives while the pool is being built
+        for _ in range(10_000):  # the handler runs at a bytecode boundary in this thread
+            if deferred.received:
+                break
+    assert deferred.received  # run_sweep raises it once the pool can be ended
+    assert signal.getsignal(signal.SIGINT) is previous
+
+
+def test_a_worker_ignores_ctrl_c_so_the_parent_alone_ends_the_pool():
+    previous = signal.getsignal(signal.SIGINT)
+    with _sigint_deferred():  # as the parent starts its workers: SIGINT blocked
+        try:
+            init_worker(None)
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+            assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+        finally:
+            signal.signal(signal.SIGINT, previous)
