@@ -27,8 +27,10 @@ MARKERS = {"rnn": "r", "lstm": "l", "gru": "g"}
 WHY_LINEAR = (
     "Why linear in T: step t needs h_{t-1}, which needs h_{t-2}, and so on, so a sequence of T "
     "steps is T matrix products one after another that cannot run in parallel over time; "
-    "the work, and the time on one core, grows in proportion to T (a slope of 1 on log-log; "
-    "below 1 where costs paid once per step, such as the optimizer update, still dominate at short T)."
+    "the work, and the time on one core, grows in proportion to T. Measured time is a cost paid "
+    "once per step (the optimizer update, Python, the output layer) plus one paid at every timestep: "
+    "the line fits above split the two; the fixed part is why the log-log slope is below 1 at short T "
+    "and nears 1 as T grows."
 )
 
 
@@ -197,12 +199,15 @@ def _print_timing(console, result: SweepResult) -> None:
         console.print("\n".join(lines), markup=False, highlight=False)
         legend = "  ".join(f"{MARKERS[c]} = {c}" for c in series)
         console.print(f"{legend}  * = overlap  . = slope 1 (time proportional to T)", markup=False, highlight=False)
+        linear = result.timing_linear_fits(kind)
         for cell, fit in result.timing_fits(kind).items():
             if fit is None:
                 console.print(f"  {cell}: not enough points to fit a slope", highlight=False)
-            else:
-                console.print(f"  {cell}: slope {fit.slope:.2f} (log-log least squares over {fit.points} runs, "
-                              f"R^2 {fit.r_squared:.3f})", highlight=False)
+                continue
+            parts = linear[cell]
+            console.print(f"  {cell}: log-log slope {fit.slope:.2f} (least squares over {fit.points} runs, "
+                          f"R^2 {fit.r_squared:.3f}); as a line, {parts.fixed * 1e3:.3g} ms + "
+                          f"{parts.per_timestep * 1e3:.3g} ms x T (R^2 {parts.r_squared:.3f})", highlight=False)
         console.print()
     console.print(WHY_LINEAR, highlight=False)
 

@@ -249,6 +249,31 @@ def fit_loglog(x: Sequence[float], y: Sequence[float]) -> LogLogFit | None:
     return LogLogFit(float(slope), float(intercept), r_squared, int(keep.sum()))
 
 
+@dataclass(frozen=True)
+class LinearFit:
+    """seconds = fixed + per_timestep * T, by least squares: a cost paid once per step
+    (optimizer, Python, the output layer) plus one paid at every timestep."""
+
+    fixed: float
+    per_timestep: float
+    r_squared: float
+    points: int
+
+
+def fit_linear(x: Sequence[float], y: Sequence[float]) -> LinearFit | None:
+    """Least squares of y on x; None without two distinct x."""
+    xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    keep = np.isfinite(xs) & np.isfinite(ys)
+    xs, ys = xs[keep], ys[keep]
+    if len(np.unique(xs)) < 2:
+        return None
+    slope, intercept = np.polyfit(xs, ys, 1)
+    residual = ys - (slope * xs + intercept)
+    spread = float(((ys - ys.mean()) ** 2).sum())
+    r_squared = 1.0 - float((residual**2).sum()) / spread if spread > 0 else 1.0
+    return LinearFit(float(intercept), float(slope), r_squared, int(keep.sum()))
+
+
 TIMINGS = {"step": "seconds_per_step", "forward": "seconds_per_forward"}
 
 
@@ -292,6 +317,15 @@ class SweepResult:
             for cell in self.plan.cells
         }
 
+    def timing_linear_fits(self, kind: str = "step") -> dict[str, LinearFit | None]:
+        """Per cell, seconds = fixed + per_timestep * T: why a log-log slope can be below 1."""
+        attribute = TIMINGS[kind]
+        return {
+            cell: fit_linear([p.timesteps for p in self.points if p.cell == cell],
+                             [getattr(p, attribute) for p in self.points if p.cell == cell])
+            for cell in self.plan.cells
+        }
+
     def timing_series(self, kind: str = "step") -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Per cell, T (ascending) and the median seconds over the seeds at each T."""
         attribute = TIMINGS[kind]
@@ -318,6 +352,9 @@ class SweepResult:
             "aggregates": [_finite(asdict(a)) for a in self.aggregates()],
             "timing": {kind: {cell: (asdict(fit) if fit else None) for cell, fit in self.timing_fits(kind).items()}
                        for kind in TIMINGS},
+            "timing_linear": {kind: {cell: (asdict(fit) if fit else None)
+                                     for cell, fit in self.timing_linear_fits(kind).items()}
+                              for kind in TIMINGS},
         }
 
     def to_csv(self) -> str:

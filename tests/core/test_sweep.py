@@ -19,6 +19,7 @@ from rnn_tui.core.sweep import (
     SweepResult,
     _sigint_deferred,
     aggregate,
+    fit_linear,
     fit_loglog,
     parse_cells,
     parse_seeds,
@@ -147,6 +148,7 @@ def test_json_and_csv_hold_every_point_and_stay_standard():
     assert data["goal"] == {"metric": "accuracy", "target": 0.95, "higher_is_better": True}
     assert data["chance"] == {"label": "chance", "value": 0.25}
     assert data["timing"]["step"]["rnn"]["points"] == 2
+    assert data["timing_linear"]["forward"]["lstm"]["per_timestep"] == pytest.approx(0.0)
     rows = list(csv.DictReader(io.StringIO(result.to_csv())))
     assert len(rows) == 4 and rows[3]["data.params.seq_len"] == "100" and rows[3]["reached"] == "True"
     assert rows[0]["diverged"] == "loss is nan" and rows[1]["diverged"] == ""
@@ -161,6 +163,16 @@ def test_fit_recovers_a_power_law():
     noisy = 2e-4 * t**0.6 * np.array([1.05, 0.95, 1.02, 0.97, 1.01])
     fit = fit_loglog(np.repeat(t, 1), noisy)
     assert fit.slope == pytest.approx(0.6, abs=0.05) and 0.95 < fit.r_squared < 1.0
+
+
+def test_a_fixed_cost_per_step_bends_the_loglog_slope_below_one_and_the_line_fit_splits_it():
+    t = np.array([10, 20, 50, 100, 200])
+    seconds = 0.003 + 0.0002 * t  # 3 ms per step, 0.2 ms per timestep
+    line = fit_linear(t, seconds)
+    assert line.fixed == pytest.approx(0.003) and line.per_timestep == pytest.approx(0.0002)
+    assert line.r_squared == pytest.approx(1.0) and line.points == 5
+    assert 0.6 < fit_loglog(t, seconds).slope < 0.9
+    assert fit_linear([5, 5], [1.0, 2.0]) is None
 
 
 def test_fit_needs_two_lengths_and_skips_nonpositive_times():
