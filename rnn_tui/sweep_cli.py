@@ -29,7 +29,7 @@ WHY_LINEAR = (
     "steps is T matrix products one after another that cannot run in parallel over time; "
     "the work, and the time on one core, grows in proportion to T. Measured time is a cost paid "
     "once per step (the optimizer update, Python, the output layer) plus one paid at every timestep: "
-    "the line fits above split the two; the fixed part is why the log-log slope is below 1 at short T "
+    "the fixed and per-timestep columns above split the two; the fixed part is why the log-log slope is below 1 at short T "
     "and nears 1 as T grows."
 )
 
@@ -199,17 +199,27 @@ def _print_timing(console, result: SweepResult) -> None:
         console.print("\n".join(lines), markup=False, highlight=False)
         legend = "  ".join(f"{MARKERS[c]} = {c}" for c in series)
         console.print(f"{legend}  * = overlap  . = slope 1 (time proportional to T)", markup=False, highlight=False)
-        linear = result.timing_linear_fits(kind)
-        for cell, fit in result.timing_fits(kind).items():
-            if fit is None:
-                console.print(f"  {cell}: not enough points to fit a slope", highlight=False)
-                continue
-            parts = linear[cell]
-            console.print(f"  {cell}: log-log slope {fit.slope:.2f} (least squares over {fit.points} runs, "
-                          f"R^2 {fit.r_squared:.3f}); as a line, {parts.fixed * 1e3:.3g} ms + "
-                          f"{parts.per_timestep * 1e3:.3g} ms x T (R^2 {parts.r_squared:.3f})", highlight=False)
+        console.print(_fits_table(result, kind))
         console.print()
     console.print(WHY_LINEAR, highlight=False)
+
+
+def _fits_table(result: SweepResult, kind: str):
+    """Per cell: the log-log slope, and the same times as fixed + per-timestep x T."""
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False)
+    for name in ("cell", "log-log slope", "its R^2", "fixed ms", "ms per timestep", "line R^2"):
+        table.add_column(name, justify="left" if name == "cell" else "right")
+    linear = result.timing_linear_fits(kind)
+    for cell, fit in result.timing_fits(kind).items():
+        line = linear[cell]
+        if fit is None or line is None:
+            table.add_row(cell, "one T only: no slope", "", "", "", "")
+            continue
+        table.add_row(cell, f"{fit.slope:.2f}", f"{fit.r_squared:.3f}", f"{line.fixed * 1e3:.3g}",
+                      f"{line.per_timestep * 1e3:.3g}", f"{line.r_squared:.3f}")
+    return table
 
 
 def _seconds_label(seconds: float) -> str:

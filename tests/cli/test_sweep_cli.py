@@ -44,8 +44,9 @@ def test_a_tiny_sweep_prints_the_table_and_timing_and_writes_json_and_csv(run_he
     assert "run 4/4 done" in result.stdout  # not a terminal: a line per finished run
     assert "held-out accuracy over seeds (goal >= 0.95; chance 0.25)" in result.stdout
     assert "CPU seconds per training step (log scale" in result.stdout and "sequence length T" in result.stdout
-    assert "rnn: log-log slope" in result.stdout and "gru: log-log slope" in result.stdout
-    assert "ms x T" in result.stdout and "h_{t-1}" in result.stdout
+    assert "log-log slope" in result.stdout and "ms per timestep" in result.stdout and "h_{t-1}" in result.stdout
+    fits = [line.split() for line in result.stdout.splitlines() if line.split()[:1] in (["rnn"], ["gru"])]
+    assert len(fits) == 4 and all(len(row) == 6 for row in fits)  # a row per cell, for steps and forward passes
     data = json.loads(out_json.read_text())
     assert data["interrupted"] is False and data["steps"] == [3] and data["workers"] == 2
     assert [(p["value"], p["cell"], p["timesteps"], p["held_out"]) for p in data["points"]] == [
