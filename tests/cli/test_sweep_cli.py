@@ -3,15 +3,19 @@
 import csv
 import json
 import os
+import re
+import shlex
 import signal
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
-from rnn_tui.cli import main
+from rnn_tui.cli import build_parser, main
+from rnn_tui.sweep_cli import _plan
 from tests.cli.test_cli import ENV
 
 
@@ -129,3 +133,13 @@ def _group_is_gone(group: int, timeout: float = 60) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def test_every_sweep_command_in_the_readme_plans():
+    """The README's sweep commands are valid as written (planned and checked, not trained)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    commands = [line.split("#")[0] for line in re.findall(r"^rnn-tui sweep .*$", readme, flags=re.M)]
+    assert len(commands) >= 5
+    for command in commands:
+        plan = _plan(build_parser().parse_args(shlex.split(command)[1:]))
+        assert plan.runs
