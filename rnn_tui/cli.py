@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("list", "train", "trace", "ablate", "serve", "app")
+COMMANDS = ("list", "train", "trace", "ablate", "sweep", "serve", "app")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     ablate.add_argument("--json", metavar="OUT", help="write the whole ranking as JSON ('-' for stdout)")
     ablate.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    _sweep(commands.add_parser("sweep", help="train every value x cell x seed of one setting; table, JSON, CSV"))
+
     serve = commands.add_parser("serve", help="serve the app in a browser on localhost (textual-serve)")
     serve.add_argument("scenario", nargs="?")
     _settings(serve)
@@ -79,6 +81,28 @@ def _settings(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _sweep(sweep: argparse.ArgumentParser) -> None:
+    sweep.add_argument("scenario", help="built-in scenario name or path to a .toml file")
+    sweep.add_argument("--vary", required=True, metavar="KEY=V1,V2,...",
+                       help="the setting to vary and its values, e.g. data.params.seq_len=5,10,20,50,100")
+    sweep.add_argument("--cells", metavar="C1,C2", help="cells to train, e.g. rnn,lstm,gru (default: the scenario's)")
+    sweep.add_argument("--seeds", metavar="S1,S2", help="seeds, e.g. 0,1,2 (default: the scenario's)")
+    sweep.add_argument("--steps", type=_non_negative, metavar="N", help="training steps per run (default: the scenario's budget)")
+    sweep.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="change a setting for every run")
+    sweep.add_argument("--workers", type=_positive, metavar="N", help="worker processes (default: one per core)")
+    sweep.add_argument("--timing", action="store_true", help="also plot seconds per step against T (log-log) with the slope")
+    sweep.add_argument("--json", metavar="OUT", help="write every run, the aggregates and the timing fits as JSON")
+    sweep.add_argument("--csv", metavar="OUT", help="write one row per run as CSV")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _positive(text: str) -> int:
+    value = _non_negative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("0 is not allowed; use 1 or more")
+    return value
+
+
 def _non_negative(text: str) -> int:
     try:
         value = int(text)
@@ -86,13 +110,6 @@ def _non_negative(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"{value} is negative; use 0 or more")
-    return value
-
-
-def _positive(text: str) -> int:
-    value = _non_negative(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not positive; use 1 or more")
     return value
 
 
@@ -134,6 +151,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from rnn_tui.headless import trace
 
         return trace(args)
+    if args.command == "sweep":
+        from rnn_tui.sweep_cli import sweep
+
+        return sweep(args)
     if args.command == "ablate":
         from rnn_tui.ablate_command import ablate
 

@@ -8,6 +8,7 @@ ENGINE = [
     "rnn_tui.core.inference", "rnn_tui.core.weights", "rnn_tui.core.data.loading",
     "rnn_tui.core.interventions", "rnn_tui.core.intervention_trace", "rnn_tui.core.ablation",
     "rnn_tui.core.state_map",
+    "rnn_tui.core.sweep", "rnn_tui.core.sweep_worker",
 ]
 
 
@@ -27,3 +28,10 @@ def test_engine_does_not_import_textual_or_rich():
 def test_cli_module_is_light():
     loaded = modules_after("import rnn_tui.cli")
     assert "torch" not in loaded and "textual" not in loaded
+
+
+def test_sweep_results_need_no_torch():
+    """A UI charts a sweep from its result types without loading torch."""
+    loaded = modules_after("import rnn_tui.core.sweep")
+    assert "torch" not in loaded and "textual" not in loaded and "rich" not in loaded
+    assert "numpy" in loaded

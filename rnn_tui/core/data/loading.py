@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
@@ -22,9 +23,40 @@ MAX_TIMESTEPS = 10_000_000
 
 def build_dataset(scenario: Scenario) -> Dataset:
     """The scenario's data, validated against its topology; raises ScenarioError."""
+    source = _checked_source(scenario)
+    if source.path is None:
+        return _generate(source.module, source.params, scenario.training.seed, source.where_params)
+    loaded: Dataset = source.module.load(
+        source.path, source.params, scenario.topology, where=source.where_file
+    )
+    return loaded
+
+
+def check_data(scenario: Scenario) -> None:
+    """Every check ``build_dataset`` makes before reading or generating any data.
+
+    Cheap (no data built), so a sweep can check all its settings before training any.
+    """
+    source = _checked_source(scenario)
+    if source.path is None:
+        _check_generator_size(source.params, source.where_params)
+
+
+@dataclass(frozen=True)
+class _Source:
+    module: ModuleType  # the generator or file loader
+    params: BaseModel  # its validated ``Params``
+    path: Path | None  # the data file, or None for a generator
+    where_params: str  # "file (line n)" for messages about data.params
+    where_file: str  # "file: data.file = ..." for messages from a file loader
+
+
+def _checked_source(scenario: Scenario) -> _Source:
+    """The generator or loader module and its validated params; raises ScenarioError."""
     spec = scenario.data
     where = str(scenario.path) if scenario.path else f"scenario {scenario.name!r}"
     text = _scenario_text(scenario)
+    path = None
     if spec.generator is not None:
         if spec.generator not in GENERATORS:
             raise ScenarioError(
@@ -45,6 +77,8 @@ def build_dataset(scenario: Scenario) -> Dataset:
             )
         module = importlib.import_module(loader)
         label = f"data.file = {spec.file!r}"
+    else:  # the schema already refuses this; said again for a scenario built in code
+        raise ScenarioError(f"{where}: give exactly one of data.generator or data.file.")
     if scenario.topology not in module.TOPOLOGIES:
         raise ScenarioError(
             f"{where}{_line(text, ['topology'])}: topology = {scenario.topology!r} does not fit {label}, "
@@ -54,21 +88,23 @@ def build_dataset(scenario: Scenario) -> Dataset:
         params = module.Params.model_validate(spec.params)
     except ValidationError as error:
         raise ScenarioError(describe_errors(error, where, text, ("data", "params"))) from None
-    if spec.generator is not None:
-        return _generate(module, params, scenario.training.seed, f"{where}{_line(text, ['data', 'params'])}")
-    loaded: Dataset = module.load(path, params, scenario.topology, where=f"{where}: data.file = {spec.file!r}")
-    return loaded
+    return _Source(module, params, path, f"{where}{_line(text, ['data', 'params'])}",
+                   f"{where}: data.file = {spec.file!r}")
 
 
 def _generate(module: ModuleType, params: BaseModel, seed: int, where: str) -> Dataset:
-    n_train, n_test, seq_len = (getattr(params, key, None) for key in ("n_train", "n_test", "seq_len"))
-    if n_train is not None and seq_len is not None:
-        check_timesteps(n_train + (n_test or 0), seq_len, where, "lower data.params.n_train, n_test or seq_len")
+    _check_generator_size(params, where)
     try:
         generated: Dataset = module.generate(params, seed)
         return generated
     except ValueError as error:  # a generator's word that these params cannot work together
         raise ScenarioError(f"{where}: data.params cannot be used together: {error}.") from None
+
+
+def _check_generator_size(params: BaseModel, where: str) -> None:
+    n_train, n_test, seq_len = (getattr(params, key, None) for key in ("n_train", "n_test", "seq_len"))
+    if n_train is not None and seq_len is not None:
+        check_timesteps(n_train + (n_test or 0), seq_len, where, "lower data.params.n_train, n_test or seq_len")
 
 
 def check_timesteps(sequences: int, seq_len: int, where: str, advice: str) -> None:
