@@ -36,6 +36,35 @@ class EvalResult:
     rmse: float | None = None  # series: RMSE in the data's own units, whatever the metric
 
 
+def goal_baseline(
+    metric: str, baselines: Mapping[str, float]
+) -> tuple[str, float] | None:
+    """The strongest baseline on the goal's own scale, as (name in words, value); None if none.
+
+    Baselines are named ``<method>_<metric>`` by the datasets (``bag_of_words_accuracy``,
+    ``persistence_rmse``). For ``rmse_ratio`` (RMSE / persistence RMSE) persistence is 1
+    by definition, and a seasonal naive forecast is shown on the same scale.
+    """
+    if metric == "rmse_ratio":
+        persistence = baselines.get("persistence_rmse")
+        seasonal = baselines.get("seasonal_naive_rmse")
+        if persistence and seasonal is not None:
+            return min((("persistence", 1.0), ("seasonal naive", seasonal / persistence)), key=_value)
+        return ("persistence", 1.0) if persistence else None
+    scored = [
+        (name.removesuffix("_" + metric).replace("_", " "), value)
+        for name, value in baselines.items()
+        if name.endswith("_" + metric)
+    ]
+    if not scored:
+        return None
+    return max(scored, key=_value) if metric in ("accuracy", "exact_match") else min(scored, key=_value)
+
+
+def _value(item: tuple[str, float]) -> float:
+    return item[1]
+
+
 @dataclass(frozen=True)
 class StepReport:
     """What one training step did."""

@@ -60,6 +60,14 @@ METRICS_BY_TOPOLOGY: Final[dict[Topology, tuple[Metric, ...]]] = {
     "encoder-decoder": ("exact_match",),
 }
 
+# What one held-out target of a metric is, to say what a score is over ("on 465 values").
+METRIC_TARGETS: Final[dict[Metric, str]] = {
+    "accuracy": "examples",
+    "exact_match": "sequences",
+    "rmse": "values",
+    "rmse_ratio": "values",
+}
+
 Optimizer = Literal["adam", "sgd"]
 
 # What a change of settings costs the running model, from cheapest to dearest:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Mapping
 
 from rnn_tui.core.reports import EvalResult, StepReport
 from rnn_tui.core.scenario import Scenario
@@ -51,6 +52,7 @@ class Session:
         self.latest: StepReport | None = None  # the newest step report that did not diverge
         self.last_eval: tuple[int, EvalResult] | None = None
         self.weights: tuple[int, Weights] | None = None  # newest (step, weights), for the mirror
+        self.baselines: Mapping[str, float] = {}  # the data's, from the training process
         self.weights_version = 0  # counts weights received, so the mirror knows when it is behind
         self.kept_step = 0  # step of the last reset, save or load: training after it is at risk
         self.closed = False  # closed for good (the app is ending): no process starts again
@@ -198,6 +200,7 @@ class Session:
         self.ready, self.awaiting_ready, self.error = True, False, None
         self.previous = None
         self.step = self.kept_step = report.step
+        self.baselines = report.baselines
         self.weights = (report.step, report.weights)
         self.weights_version += 1
         self.why = "ready"

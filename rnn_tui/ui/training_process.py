@@ -101,7 +101,8 @@ class _Child:
             self.reports.put(Failed(str(error)))
             return
         seconds = time.perf_counter() - started
-        self.reports.put(Ready(self.trainer.step, weights_of(self.trainer.model), seconds))
+        baselines = dict(self.trainer.dataset.baselines)
+        self.reports.put(Ready(self.trainer.step, weights_of(self.trainer.model), seconds, baselines))
 
     # -- commands ------------------------------------------------------------------
     def handle(self, command: Command) -> bool:

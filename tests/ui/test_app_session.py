@@ -68,7 +68,7 @@ def report(
         learning_rate=0.01,
         param_grad_norms={},
         seconds=step * 0.01 if seconds is None else seconds,
-        eval=None if eval_metric is None else EvalResult(loss, eval_metric, 10),
+        eval=None if eval_metric is None else EvalResult(loss, eval_metric, 10, targets=10),
         diverged=diverged,
     )
 
@@ -237,3 +237,24 @@ def test_a_setup_becomes_a_command_that_rebuilds_it_exactly():
     assert rebuilt == changed and differences(base, rebuilt) == differences(base, changed)
     # The seed is always said, so the command reproduces the data and weights.
     assert "--seed" in command_line("long-memory", base, base)
+
+
+def test_the_status_says_what_a_score_is_over_and_the_baseline_beside_it():
+    from rnn_tui.core.reports import goal_baseline
+    from rnn_tui.ui.panels.status import status_text
+
+    assert goal_baseline("accuracy", {"bag_of_words_accuracy": 0.68, "chance_accuracy": 0.5}) == (
+        "bag of words",
+        0.68,
+    )
+    assert goal_baseline("rmse_ratio", {"persistence_rmse": 40.0, "seasonal_naive_rmse": 30.0}) == (
+        "seasonal naive",
+        0.75,
+    )
+    assert goal_baseline("exact_match", {"persistence_rmse": 1.0}) is None
+    session = Session(load_scenario("sentiment"), FakeProcess())
+    session.process.reports.append(Ready(0, {}, 0.1, {"bag_of_words_accuracy": 0.68}))
+    session.process.reports.append(steps(report(50, eval_metric=0.91)))
+    session.poll()
+    text = status_text(session).plain
+    assert "accuracy 0.91 on 10 examples" in text and "bag of words 0.68" in text

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from rnn_tui.core.reports import goal_baseline
+from rnn_tui.core.vocabulary import METRIC_TARGETS
 from rnn_tui.ui.panels.text_line import TextLine
 from rnn_tui.ui.session import Session
 
@@ -36,7 +38,10 @@ def status_text(session: Session, clip_fraction: float | None = None) -> Text:
         value = session.last_eval[1].metric
         sign = "≥" if goal.higher_is_better else "≤"
         reached = " ✓" if goal.reached(value) else ""
-        text.append(f"  {goal.metric} {value:.3g} (goal {sign}{goal.target:g}{reached})")
+        over = f" on {session.last_eval[1].targets:,} {METRIC_TARGETS[goal.metric]}"
+        baseline = goal_baseline(goal.metric, session.baselines)
+        versus = "" if baseline is None else f"; {baseline[0]} {baseline[1]:.3g}"
+        text.append(f"  {goal.metric} {value:.3g}{over} (goal {sign}{goal.target:g}{reached}{versus})")
     text.append(f"  lr {training.learning_rate:.3g}")
     if training.clip:
         share = f", {clip_fraction:.0%} clipped" if clip_fraction else ""
