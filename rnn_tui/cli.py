@@ -98,8 +98,8 @@ def _sweep(sweep: argparse.ArgumentParser) -> None:
 
 def _positive(text: str) -> int:
     value = _non_negative(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("0 is not allowed; use 1 or more")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not positive; use 1 or more")
     return value
 
 

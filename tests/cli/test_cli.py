@@ -153,7 +153,7 @@ def test_a_scenario_that_is_not_there_exits_2_before_any_ui(monkeypatch, run_her
     result = run_here(*argv)
     assert result.returncode == 2 and not opened
     assert "rnn-tui: error:" in result.stderr and argv[-1] in result.stderr
-    assert "sine-waves, stock-prices, translation" in result.stderr and "commands are list, train, trace, ablate, serve" in result.stderr
+    assert "sine-waves, stock-prices, translation" in result.stderr and "commands are list, train, trace, ablate, sweep, serve" in result.stderr
 
 
 def test_a_typo_exits_at_once_without_a_terminal():
