@@ -6,10 +6,12 @@ import asyncio
 import contextlib
 import signal
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from rnn_tui.core.errors import RnnTuiError
 from rnn_tui.core.scenario import Scenario, builtin_names, load_scenario
@@ -69,6 +71,13 @@ class RnnTuiApp(App):
             tooltip="Open the command palette",
         )
     ]
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's, less its "Screenshot": that one delivers the file like a download,
+        which fails in a terminal; the palette's "Save screenshot…" is ours."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
 
     def __init__(self, scenario: str | None = None) -> None:
         super().__init__()
