@@ -12,7 +12,6 @@ from rnn_tui.ui.screens.main import FOOTER_WHEN_WIDE, MainScreen
 
 from .test_panels import panels_up
 
-
 IN_AND_OUT = {"enter_panel", "leave_field"}  # shown where they apply
 
 
@@ -59,6 +58,24 @@ async def test_wide_footer_says_how_to_go_into_a_field_and_out(width):
         line = footer_line(app)
         assert "esc leave" in line and "⏎ fields" not in line and "q quit" in line, line
         assert line.rstrip().endswith("^p cmds"), line
+
+
+async def test_narrow_footer_says_escape_while_typing():
+    app = RnnTuiApp("sine-waves")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await panels_up(pilot)
+        await pilot.press("shift+tab", "down")  # Setup's first row: a list, not typing
+        await pilot.pause()
+        assert "esc leave" not in footer_line(app) and "q quit" in footer_line(app)
+        for _ in range(4):
+            await pilot.press("down")  # to hidden size: a number field, typed into
+        assert screen.typing
+        await pilot.pause()
+        line = footer_line(app)
+        assert "esc leave" in line and "space train" not in line, line
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "esc leave" not in footer_line(app) and "space train" in footer_line(app)
 
 
 async def test_footer_follows_a_resize_across_the_width():

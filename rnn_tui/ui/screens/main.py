@@ -433,9 +433,14 @@ class MainScreen(ModelLink, SettingsFlow):
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """What the footer shows: at WIDE_FOOTER columns and more, every key; narrower,
         the extra ones (panels, sample, layer, leave a field) would overflow, and the tab
-        row, help and the palette list them."""
+        row, help and the palette list them. While typing the letter keys are the field's
+        (Textual leaves them out), so there is room for escape at every width."""
         bindings = super().active_bindings
-        if not self._footer_wide:
+        if self._footer_wide:
+            extra = FOOTER_WHEN_WIDE
+        elif self.typing:
+            extra = {"leave_field"}
+        else:
             return bindings
         last = len(BINDING_ORDER)
         keys = sorted(
@@ -445,7 +450,7 @@ class MainScreen(ModelLink, SettingsFlow):
             key: bindings[key]._replace(
                 binding=dataclasses.replace(bindings[key].binding, show=True)
             )
-            if bindings[key].binding.action in FOOTER_WHEN_WIDE
+            if bindings[key].binding.action in extra
             else bindings[key]
             for key in keys
         }
