@@ -7,12 +7,13 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
+from textual.screen import Screen
 
 from rnn_tui.core.changes import apply_changes, parse_setting
 from rnn_tui.core.errors import RnnTuiError
@@ -76,6 +77,13 @@ class RnnTuiApp(App):
             tooltip="Open the command palette",
         )
     ]
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's, less its "Screenshot": that one delivers the file like a download,
+        which fails in a terminal; the palette's "Save screenshot…" is ours."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
 
     def __init__(
         self,

@@ -71,7 +71,7 @@ def main_commands(screen: MainScreen) -> list[Command]:
             "the Timestep panel's trace as JSON",
             partial(files.export_trace, screen),
         ),
-        ("Save screenshot…", "an SVG of the screen", partial(files.save_screenshot, screen)),
+        screenshot_command(screen),
         (
             "Copy this setup as a command",
             "rnn-tui NAME --set ... with the seed: hand students this exact start",
@@ -95,14 +95,24 @@ def main_commands(screen: MainScreen) -> list[Command]:
     return commands
 
 
+def screenshot_command(main: MainScreen) -> Command:
+    """Offered on every screen (help too): the picture is of the screen shown."""
+    from rnn_tui.ui.screens import files
+
+    return ("Save screenshot…", "an SVG of the screen", partial(files.save_screenshot, main))
+
+
 class RnnTuiCommands(Provider):
-    """The app's commands; on other screens (help, dialogs) it offers nothing."""
+    """The app's commands; on other screens (help, dialogs) only the screenshot."""
 
     def _commands(self) -> list[Command]:
         from rnn_tui.ui.screens.main import MainScreen
 
         screen = self.screen
-        return main_commands(screen) if isinstance(screen, MainScreen) else []
+        if isinstance(screen, MainScreen):
+            return main_commands(screen)
+        main = next((s for s in self.app.screen_stack if isinstance(s, MainScreen)), None)
+        return [] if main is None else [screenshot_command(main)]
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():

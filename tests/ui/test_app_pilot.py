@@ -270,8 +270,8 @@ async def test_try_it_answers_typed_text_and_names_unknown_words():
     app = RnnTuiApp("sentiment")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await wait_ready(pilot)
-        await pilot.press("tab", "tab")
-        assert screen.panel == "try"
+        await pilot.press("tab", "tab", "enter")  # enter goes into the field
+        assert screen.panel == "try" and screen.focused.id == "try-input"
         field = screen.query_one("#try-input")
         field.value = "the movie was wonderful zzyzx"
         await pilot.press("enter")
@@ -287,8 +287,8 @@ async def test_compare_trains_the_three_cells_on_the_same_data():
     app = RnnTuiApp("sine-waves")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await wait_ready(pilot)
-        await pilot.press("tab", "tab", "tab")
-        assert screen.panel == "compare"
+        await pilot.press("tab", "tab", "tab", "enter")  # enter goes into the steps field
+        assert screen.panel == "compare" and screen.focused.id == "compare-steps"
         panel = screen.panels.compare
         field = screen.query_one("#compare-steps")
         field.value = "30"

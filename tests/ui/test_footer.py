@@ -12,6 +12,8 @@ from rnn_tui.ui.screens.main import FOOTER_WHEN_WIDE, MainScreen
 
 from .test_panels import panels_up
 
+IN_AND_OUT = {"enter_panel", "leave_field"}  # shown where they apply
+
 
 def footer_line(app: RnnTuiApp) -> str:
     return app.screen._compositor.render_strips()[-1].text
@@ -29,7 +31,8 @@ async def test_footer_fits_and_shows_every_key_when_wide(width):
         await pilot.pause()
         line = footer_line(app)
         assert line.rstrip().endswith("^p cmds"), line  # nothing pushed off the edge
-        every = {binding.action for binding in MainScreen.BINDINGS}
+        # On the Timestep panel, with nothing focused: no field to go into or to leave.
+        every = {binding.action for binding in MainScreen.BINDINGS} - IN_AND_OUT
         shown = footer_actions(screen) - {"command_palette"}  # the app's own, at the right
         if width >= 120:
             assert shown == every, every - shown
@@ -37,6 +40,42 @@ async def test_footer_fits_and_shows_every_key_when_wide(width):
             assert shown == every - FOOTER_WHEN_WIDE, every - FOOTER_WHEN_WIDE - shown
         for part in ("space train", "←→⇱⇲ t", "g clip", "[] lr", "? help", "q quit"):
             assert part in line, (part, line)
+
+
+@pytest.mark.parametrize("width", [120, 160])
+async def test_wide_footer_says_how_to_go_into_a_field_and_out(width):
+    app = RnnTuiApp("sine-waves")
+    async with app.run_test(size=(width, 30)) as pilot:
+        screen = await panels_up(pilot)
+        await pilot.press("tab", "tab")  # Try it
+        await pilot.pause()
+        line = footer_line(app)
+        assert "⏎ fields" in line and "q quit" in line and "esc leave" not in line, line
+        assert line.rstrip().endswith("^p cmds"), line
+        await pilot.press("shift+tab", "shift+tab", "shift+tab", "down")  # a Setup row
+        assert screen.focused is not None
+        await pilot.pause()
+        line = footer_line(app)
+        assert "esc leave" in line and "⏎ fields" not in line and "q quit" in line, line
+        assert line.rstrip().endswith("^p cmds"), line
+
+
+async def test_narrow_footer_says_escape_while_typing():
+    app = RnnTuiApp("sine-waves")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await panels_up(pilot)
+        await pilot.press("shift+tab", "down")  # Setup's first row: a list, not typing
+        await pilot.pause()
+        assert "esc leave" not in footer_line(app) and "q quit" in footer_line(app)
+        for _ in range(4):
+            await pilot.press("down")  # to hidden size: a number field, typed into
+        assert screen.typing
+        await pilot.pause()
+        line = footer_line(app)
+        assert "esc leave" in line and "space train" not in line, line
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "esc leave" not in footer_line(app) and "space train" in footer_line(app)
 
 
 async def test_footer_follows_a_resize_across_the_width():

@@ -1,4 +1,9 @@
-"""Setup panel: topology -> scenario -> cell, the main hyperparameters, and the scenario's description."""
+"""Setup panel: topology -> scenario -> cell, the main hyperparameters, and the scenario's description.
+
+A form walked by keyboard: up and down move between rows (never open a list), enter opens
+a row's list or toggles its box or applies the typed numbers, escape leaves the form. Only
+a number field takes the app's keys (it is typed into); on the other rows they still act.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from rnn_tui.core.changes import (
@@ -25,6 +31,9 @@ from rnn_tui.core.vocabulary import CELL_LABELS, CELLS, TOPOLOGIES
 from rnn_tui.ui.messages import ChangesRequested, ScenarioRequested
 
 CELL_CHOICES = tuple((CELL_LABELS[cell], cell) for cell in CELLS)
+# Two short lines: the sidebar is 28 columns wide. Outside the form, how to get in.
+HINT_OUTSIDE = "↓ or enter: to the fields"
+HINT_INSIDE = "↑↓ field · esc leaves\nenter: open a list, toggle\nor apply typed numbers"
 
 
 def reflow(text: str) -> str:
@@ -37,13 +46,38 @@ def field_id(spec: FieldSpec) -> str:
     return "field-" + spec.key.replace(".", "-").replace("_", "-")
 
 
-class SetupPanel(VerticalScroll):
-    """Choices and fields; enter applies the typed values, a message says what is wrong."""
+def clip_label(on: bool) -> str:
+    """The checkbox's words: its mark alone is lost without colour, so the label says it."""
+    return "on" if on else "off"
 
+
+class RowSelect(Select[str], inherit_bindings=False):
+    """A Select whose list opens on enter only: up and down move between the form's rows,
+    and space stays the app's (train). In the open list up/down choose, enter picks,
+    escape closes back to the row."""
+
+    BINDINGS = [Binding("enter", "show_overlay", "Show the choices", show=False)]
+
+
+class RowCheckbox(Checkbox, inherit_bindings=False):
+    """A Checkbox toggled by enter only: space stays the app's (train)."""
+
+    BINDINGS = [Binding("enter", "toggle_button", "Toggle", show=False)]
+
+
+class SetupPanel(VerticalScroll, inherit_bindings=False):
+    """Choices and fields; enter applies the typed values, a message says what is wrong.
+
+    Not a scrolling container's keys: left/right/home/end must reach the app (the timestep
+    cursor) while a list or the checkbox row is focused.
+    """
+
+    # Escape (leave the form) is the screen's: one binding, so the footer shows it here too.
     BINDINGS = [
-        Binding("escape", "leave", "Leave the form", show=False),
-        Binding("down", "focus_next", "Next field", show=False),
-        Binding("up", "focus_previous", "Previous field", show=False),
+        Binding("down", "row(1)", "Next field", show=False),
+        Binding("up", "row(-1)", "Previous field", show=False),
+        Binding("pagedown", "page_down", "Scroll down", show=False),
+        Binding("pageup", "page_up", "Scroll up", show=False),
     ]
 
     def __init__(self, scenario: Scenario, catalog: dict[str, Scenario], **kwargs: Any) -> None:
@@ -58,7 +92,7 @@ class SetupPanel(VerticalScroll):
         yield Static("Setup", classes="panel-title")
         with Horizontal(classes="field-row"):
             yield Label("topology", classes="field-label")
-            yield Select(
+            yield RowSelect(
                 [(t, t) for t in TOPOLOGIES],
                 value=scenario.topology,
                 allow_blank=False,
@@ -67,7 +101,7 @@ class SetupPanel(VerticalScroll):
             )
         with Horizontal(classes="field-row"):
             yield Label("scenario", classes="field-label")
-            yield Select(
+            yield RowSelect(
                 self._scenario_options(scenario.topology, scenario),
                 value=scenario.name,
                 allow_blank=False,
@@ -76,7 +110,7 @@ class SetupPanel(VerticalScroll):
             )
         with Horizontal(classes="field-row"):
             yield Label("cell", classes="field-label")
-            yield Select(
+            yield RowSelect(
                 CELL_CHOICES,
                 value=scenario.model.cell,
                 allow_blank=False,
@@ -85,13 +119,14 @@ class SetupPanel(VerticalScroll):
             )
         with Horizontal(classes="field-row"):
             yield Label("clipping", classes="field-label")
-            yield Checkbox("on", scenario.training.clip, compact=True, id="setup-clip")
+            clip = scenario.training.clip
+            yield RowCheckbox(clip_label(clip), clip, compact=True, id="setup-clip")
         for spec in FIELDS:
             with Horizontal(classes="field-row", id=field_id(spec) + "-row"):
                 yield Label(spec.label, classes="field-label")
                 yield Input(self._text(spec), compact=True, id=field_id(spec), tooltip=hint(scenario, spec))
         yield Static("", id="setup-message")
-        yield Static("enter applies · ↑↓ move · esc leaves", id="setup-hint")
+        yield Static(HINT_OUTSIDE, id="setup-hint")
         yield Static(self._about(scenario), id="setup-about")
 
     def on_mount(self) -> None:
@@ -126,7 +161,8 @@ class SetupPanel(VerticalScroll):
 
     # -- data in --------------------------------------------------------------------
     def sync(self, scenario: Scenario, notes: str = "") -> None:
-        """Show ``scenario``'s values (after a change was applied, or refused)."""
+        """Show ``scenario``'s values (after a change was applied, or refused, or another
+        scenario opened): every row, and no message left over from before."""
         self.scenario = scenario
         with self.prevent(Select.Changed, Checkbox.Changed, Input.Changed):
             topology = self.query_one("#setup-topology", Select)
@@ -135,12 +171,18 @@ class SetupPanel(VerticalScroll):
             picker.set_options(self._scenario_options(scenario.topology, scenario))
             picker.value = scenario.name
             self.query_one("#setup-cell", Select).value = scenario.model.cell
-            self.query_one("#setup-clip", Checkbox).value = scenario.training.clip
+            box = self.query_one("#setup-clip", Checkbox)
+            box.value = scenario.training.clip
+            box.label = clip_label(scenario.training.clip)
             for spec in FIELDS:
                 field = self.query_one(f"#{field_id(spec)}", Input)
                 field.value = self._text(spec)
                 field.remove_class("-invalid", "-changed")
+        self.show_message("")
         self._show_applicable()
+        focused = self.screen.focused
+        if focused is not None and self in focused.ancestors and not self._shown(focused):
+            self.focus_row(0)  # its row has gone (a field the new scenario lacks)
         about = self._about(scenario)
         if notes:
             about.append("\n\n" + notes, style="italic")
@@ -176,6 +218,7 @@ class SetupPanel(VerticalScroll):
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
+        event.checkbox.label = clip_label(event.value)
         if event.value != self.scenario.training.clip:
             self.post_message(ChangesRequested({"training.clip": event.value}))
 
@@ -226,5 +269,43 @@ class SetupPanel(VerticalScroll):
             return str(error)
         return None
 
-    def action_leave(self) -> None:
-        self.screen.set_focus(None)
+    # -- moving through the form ------------------------------------------------------
+    def rows(self) -> list[Widget]:
+        """The form's rows that are shown, top to bottom: what up and down move between."""
+        return [widget for widget in self.query("RowSelect, RowCheckbox, Input") if self._shown(widget)]
+
+    @staticmethod
+    def _shown(widget: Widget) -> bool:
+        return widget.display and (widget.parent is None or widget.parent.display)
+
+    def focus_row(self, index: int) -> None:
+        """Put the form's cursor on row ``index`` (negative counts from the end)."""
+        rows = self.rows()
+        rows[max(-len(rows), min(index, len(rows) - 1))].focus()
+
+    def action_row(self, delta: int) -> None:
+        rows = self.rows()
+        focused = self.screen.focused
+        if focused not in rows:
+            self.focus_row(0 if delta > 0 else -1)
+            return
+        rows[max(0, min(rows.index(focused) + delta, len(rows) - 1))].focus()
+
+    def on_descendant_focus(self) -> None:
+        self.query_one("#setup-hint", Static).update(HINT_INSIDE)
+
+    def on_descendant_blur(self) -> None:
+        # Handled after the screen has moved focus on: still inside if it went to a next row.
+        focused = self.screen.focused
+        if focused is not None and self in focused.ancestors:
+            return
+        self.query_one("#setup-hint", Static).update(HINT_OUTSIDE)
+        pending = [
+            spec.label
+            for spec in applicable(self.scenario)
+            if self.query_one(f"#{field_id(spec)}", Input).value.strip() != self._text(spec)
+        ]
+        if pending:
+            self.show_message(
+                f"typed, not applied: {', '.join(pending)} (enter in a field applies)", False
+            )

@@ -21,12 +21,21 @@ STATE_GLYPH = {
 }
 
 
-def status_text(session: Session, clip_fraction: float | None = None) -> Text:
-    """One line; each item starts with a word, so NO_COLOR loses nothing."""
+TYPING = "✎ typing — esc to leave"
+
+
+def status_text(
+    session: Session, clip_fraction: float | None = None, typing: bool = False
+) -> Text:
+    """One line; each item starts with a word, so NO_COLOR loses nothing. ``typing``: a
+    text field has the keys (first, in reverse video: the app's keys do not act)."""
     scenario = session.scenario
     training, goal = scenario.training, scenario.goal
     state = "running" if session.running else session.why
     text = Text()
+    if typing:
+        text.append(TYPING, style="bold reverse")
+        text.append("  ")
     text.append(STATE_GLYPH.get(state, state), style="bold")
     text.append(f"  step {session.step}")
     rate = session.steps_per_second
@@ -54,5 +63,7 @@ def status_text(session: Session, clip_fraction: float | None = None) -> Text:
 class StatusLine(TextLine):
     """The line under the panels; the main screen updates it on the frame timer."""
 
-    def show(self, session: Session, clip_fraction: float | None = None) -> None:
-        self.set(status_text(session, clip_fraction))
+    def show(
+        self, session: Session, clip_fraction: float | None = None, typing: bool = False
+    ) -> None:
+        self.set(status_text(session, clip_fraction, typing))

@@ -13,11 +13,15 @@ from rnn_tui.ui.messages import TryItRequested
 from rnn_tui.ui.widgets import ImageView
 
 HINTS = {
-    "tokens": "Type a sentence and press enter.",
-    "series": "Type numbers separated by spaces (in the data's units) and press enter; "
-    "the model continues the series one step at a time.",
-    "vector": "Type the number of a held-out example (an image) and press enter.",
+    "tokens": "Press enter to type a sentence; enter again shows the model's answer.",
+    "series": "Press enter to type numbers separated by spaces (in the data's units); enter "
+    "again: the model continues the series one step at a time.",
+    "vector": "Press enter to type the number of a held-out example (an image); enter again "
+    "shows the model's answer.",
 }
+# The field is not focused when the panel is shown (space still trains): enter goes in.
+PLACEHOLDER = "press enter to type here"
+TYPING = "typing: enter runs it · esc leaves the field"
 
 
 class TryItPanel(Vertical):
@@ -27,11 +31,12 @@ class TryItPanel(Vertical):
         super().__init__(**kwargs)
         self.mirror: Any = None
         self.result: Any = None
+        self.scenario_name: str | None = None  # whose input the field holds
 
     def compose(self) -> ComposeResult:
         yield Static("Try it", classes="panel-title")
         yield Static("The model is loading…", id="try-hint")
-        yield Input(placeholder="", id="try-input", disabled=True)
+        yield Input(placeholder=PLACEHOLDER, id="try-input", disabled=True)
         with Horizontal(id="try-result-row"):
             yield ImageView(id="try-image")
             yield Static("", id="try-result")
@@ -49,6 +54,7 @@ class TryItPanel(Vertical):
         if mirror is None:
             self.query_one("#try-hint", Static).update("The model is loading…")
             return
+        self.scenario_name = mirror.scenario.name
         dataset = mirror.dataset
         hint = HINTS[dataset.input_kind]
         if dataset.input_kind == "vector":
@@ -71,10 +77,26 @@ class TryItPanel(Vertical):
         length = int(dataset.test.lengths[0])
         return " ".join(vocab.tokens[i] for i in dataset.test.inputs[0, :length].tolist())
 
+    def follow(self, scenario_name: str) -> None:
+        """A new model (reset, new settings, another scenario): the old answer goes; so
+        does the typed input if it was written for another scenario."""
+        self.result = None
+        self.query_one("#try-result", Static).update("")
+        self.query_one("#try-image", ImageView).display = False
+        if scenario_name != self.scenario_name:
+            self.query_one("#try-input", Input).value = ""
+        self.scenario_name = scenario_name
+
     def focus_input(self) -> None:
         field = self.query_one("#try-input", Input)
         if not field.disabled:
             field.focus()
+
+    def on_descendant_focus(self) -> None:
+        self.query_one("#try-input", Input).placeholder = TYPING
+
+    def on_descendant_blur(self) -> None:
+        self.query_one("#try-input", Input).placeholder = PLACEHOLDER
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -95,7 +117,8 @@ class TryItPanel(Vertical):
         text = Text()
         if not step:
             text.append(
-                "! The model is untrained (step 0): train it first (space) for a sensible answer.\n\n"
+                "! The model is untrained (step 0): its answer is a guess. Train it first: "
+                "esc leaves the field, then space trains.\n\n"
             )
         text.append("answer: ", style="bold")
         text.append(result.answer + "\n")

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from rich.color import Color, ColorSystem
+from rich.terminal_theme import SVG_EXPORT_THEME
 
 from rnn_tui.core.errors import RnnTuiError
 from rnn_tui.ui.screens.prompt import PromptScreen
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from rnn_tui.ui.screens.main import MainScreen
 
 
@@ -136,6 +142,7 @@ def _export(screen: MainScreen, trace, path: str) -> None:
 
 
 def save_screenshot(screen: MainScreen) -> None:
+    """Ask for a path, then save the screen shown (the main screen, help, ...) as SVG."""
     _ask(
         screen,
         "Save an SVG screenshot to:",
@@ -145,17 +152,59 @@ def save_screenshot(screen: MainScreen) -> None:
 
 
 def _screenshot(screen: MainScreen, path: str) -> None:
+    from rnn_tui.ui.screens.prompt import PromptScreen
+
     target = Path(path).expanduser()
     if target.is_dir():
         target = target / f"rnn-tui-{screen.scenario.name}.svg"
+    app = screen.app
 
     def take() -> None:
-        try:
-            written = screen.app.save_screenshot(target.name, str(target.parent))
-        except OSError as error:
-            screen.notify(f"{target}: cannot write there ({error.strerror}).", severity="error")
+        if isinstance(app.screen, PromptScreen):  # the picture shows the app, not the dialog
+            app.call_after_refresh(take)
             return
-        screen.notify(f"Saved a screenshot to {written}", title="Screenshot")
+        try:
+            target.write_text(screenshot_svg(app), encoding="utf-8")
+        except OSError as error:
+            app.notify(f"{target}: cannot write there ({error.strerror}).", severity="error")
+            return
+        app.notify(f"Saved a screenshot to {target}", title="Screenshot")
 
-    # After the prompt has gone, so the picture shows the app, not the dialog.
-    screen.set_timer(0.2, take)
+    app.call_after_refresh(take)
+
+
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}\b")
+COLOUR_SYSTEMS = {
+    "standard": ColorSystem.STANDARD,
+    "windows": ColorSystem.STANDARD,
+    "256": ColorSystem.EIGHT_BIT,
+}
+
+
+def screenshot_svg(app: App) -> str:
+    """The screen as this terminal shows it. Textual's export is always in 24-bit colour:
+    with 16 or 256 colours each colour comes down as the terminal gets it (in the SVG's
+    own palette), and with NO_COLOR or no colour at all every colour becomes its grey."""
+    svg = app.export_screenshot()
+    system = app.console.color_system  # "truecolor", "256", "standard", "windows" or None
+    if app.no_color or system is None:
+        return HEX_COLOUR.sub(lambda match: _grey(match.group()), svg)
+    if system in COLOUR_SYSTEMS:
+        return HEX_COLOUR.sub(lambda match: _down(match.group(), COLOUR_SYSTEMS[system]), svg)
+    return svg
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    value = int(hex_colour[1:], 16)
+    return value >> 16, (value >> 8) & 0xFF, value & 0xFF
+
+
+def _grey(hex_colour: str) -> str:
+    red, green, blue = _rgb(hex_colour)
+    level = round(0.299 * red + 0.587 * green + 0.114 * blue)  # the colour's luma
+    return f"#{level:02x}{level:02x}{level:02x}"
+
+
+def _down(hex_colour: str, system: ColorSystem) -> str:
+    colour = Color.from_rgb(*_rgb(hex_colour)).downgrade(system)
+    return colour.get_truecolor(SVG_EXPORT_THEME).hex

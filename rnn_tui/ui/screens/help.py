@@ -56,10 +56,14 @@ LONGER = {
     "learning_rate(True)": "double the learning rate (applies at once)",
     "next_panel": "next panel",
     "previous_panel": "previous panel",
+    "enter_panel": "into the shown panel's fields: Setup's rows (then ↑↓ move between them, "
+    "enter opens a list, toggles clipping or applies the typed numbers), Try it's input, "
+    "Compare's steps; showing a panel never puts you in a field",
     "next_sample": "next held-out sample (or back from your Try it input)",
     "cycle_layer": "next layer, for stacked RNNs",
     "help": "this help",
-    "leave_field": "leave a text field, so keys act on the app again",
+    "leave_field": "leave a field (the status line says \"typing\" while you are in one: "
+    "then keys type), so keys act on the app again",
     "quit": "quit (asks first if training would be lost)",
 }
 
@@ -78,7 +82,10 @@ def keys_markdown(bindings: Sequence[Binding], key_display) -> str:
         "- `ctrl+p` **cmds**: the command palette: switch scenario, topology or cell; save or load "
         "weights; export the trace; save a screenshot; and every key above"
     )
-    rows.append("- `enter`: in Setup, apply the typed values; in Try it and Compare, run")
+    rows.append(
+        "- `enter` in a field: in Setup, apply every changed value at once (or open the "
+        "row's list: ↑↓ choose, enter picks, escape closes it); in Try it and Compare, run"
+    )
     return "## Keys\n\n" + "\n".join(rows) + "\n"
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Container, Horizontal
-from textual.widgets import Static, Tab, Tabs
+from textual.widgets import Input, Static, Tab, Tabs
 
 from rnn_tui.core.scenario import Scenario
 from rnn_tui.core.vocabulary import CELL_LABELS, CELLS
@@ -48,7 +48,15 @@ LR = Binding.Group("lr", compact=True)
 PANEL = Binding.Group("panel", compact=True)
 WIDE_FOOTER = 120  # columns from which the footer has room for every key
 HELP_SCREEN = "rnn-tui-help"
-FOOTER_WHEN_WIDE = {"next_panel", "previous_panel", "next_sample", "cycle_layer", "leave_field"}
+FOOTER_WHEN_WIDE = {
+    "next_panel",
+    "previous_panel",
+    "enter_panel",
+    "next_sample",
+    "cycle_layer",
+    "leave_field",
+}
+WITH_FIELDS = ("setup", "try", "compare")  # panels enter_panel goes into
 
 
 class MainScreen(ModelLink, SettingsFlow):
@@ -88,9 +96,12 @@ class MainScreen(ModelLink, SettingsFlow):
             priority=True,
             key_display="⇤",
         ),
+        # Into the shown panel's fields (Setup's rows, Try it's and Compare's input):
+        # showing a panel focuses nothing, so space and the arrows stay the app's.
+        Binding("enter,down", "enter_panel", "fields", show=False, key_display="⏎"),
         Binding("s", "next_sample", "sample", show=False),
         Binding("l", "cycle_layer", "layer", show=False),
-        Binding("escape", "leave_field", "field", show=False),
+        Binding("escape", "leave_field", "leave", show=False),
         Binding("question_mark", "help", "help"),
         Binding("q", "quit", "quit"),
         # What a terminal user presses to leave; Textual's default only says "press q".
@@ -207,6 +218,11 @@ class MainScreen(ModelLink, SettingsFlow):
         return self._status_line
 
     @property
+    def typing(self) -> bool:
+        """Whether a text field has the keys (then the app's keys do not act)."""
+        return isinstance(self.focused, Input)
+
+    @property
     def banner(self) -> Banner | None:
         return None if self.panels is None else self.panels.banner
 
@@ -252,7 +268,9 @@ class MainScreen(ModelLink, SettingsFlow):
             if self.panel == "training":
                 min_interval = CHART_SECONDS if session.running else 0.0
                 panels.training.redraw(limit=1, min_interval=min_interval)
-            self.status_line.show(session, panels.training.grad_norm.clip_fraction)
+            self.status_line.show(
+                session, panels.training.grad_norm.clip_fraction, self.typing
+            )
             panels.compare.frame()
 
     def _on_state(self, why: str) -> None:
@@ -292,6 +310,12 @@ class MainScreen(ModelLink, SettingsFlow):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("toggle_training", "step") and not self.session.ready:
             return None  # shown dimmed while loading
+        if action == "enter_panel":
+            # Only where there is a field and the keys are not in one already (there
+            # enter and down are the field's).
+            return self.panel in WITH_FIELDS and self.focused is None
+        if action == "leave_field":
+            return self.focused is not None  # never both: the wide footer has room for one
         return True
 
     def action_toggle_training(self) -> None:
@@ -374,25 +398,34 @@ class MainScreen(ModelLink, SettingsFlow):
         return names[(names.index(self.panel) + delta) % len(names)]
 
     def show_panel(self, name: str) -> None:
-        """Show a panel; on a wide screen Setup is the sidebar, so "showing" it focuses it."""
+        """Show a panel (on a wide screen Setup is the sidebar: "showing" it highlights it).
+
+        Nothing is focused, at every width: the app's keys act until the user goes into
+        a panel's fields (enter, or down in Setup)."""
         self.panel = name
         # Our own change of the active tab must not come back as a TabActivated: queued
         # behind fast presses of tab, those switched panels back and forth for ever.
         with self.prevent(Tabs.TabActivated):
             self.query_one(Tabs).active = f"tab-{name}"
         self._show_panels()
-        if name == "setup":
-            if self.panels is not None:
-                self.query_one("#setup-topology").focus()
-            return
         self.set_focus(None)
-        if name == "try" and self.panels is not None:
-            self.panels.try_it.focus_input()
-        elif name == "compare" and self.panels is not None:
-            self.panels.compare.focus_default()
-        elif name == "timestep":
+        self.refresh_bindings()  # enter_panel depends on the panel, not only on focus
+        if name == "setup":
+            return
+        if name == "timestep":
             self.trace_stale = True
         self.frame()
+
+    def action_enter_panel(self) -> None:
+        panels = self.panels
+        if panels is None:
+            return
+        if self.panel == "setup":
+            panels.setup.focus_row(0)
+        elif self.panel == "try":
+            panels.try_it.focus_input()
+        elif self.panel == "compare":
+            panels.compare.focus_default()
 
     def _show_panels(self) -> None:
         """Visibility by inline styles, not CSS classes: a class change restyles every
@@ -421,9 +454,14 @@ class MainScreen(ModelLink, SettingsFlow):
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """What the footer shows: at WIDE_FOOTER columns and more, every key; narrower,
         the extra ones (panels, sample, layer, leave a field) would overflow, and the tab
-        row, help and the palette list them."""
+        row, help and the palette list them. While typing the letter keys are the field's
+        (Textual leaves them out), so there is room for escape at every width."""
         bindings = super().active_bindings
-        if not self._footer_wide:
+        if self._footer_wide:
+            extra = FOOTER_WHEN_WIDE
+        elif self.typing:
+            extra = {"leave_field"}
+        else:
             return bindings
         last = len(BINDING_ORDER)
         keys = sorted(
@@ -433,7 +471,7 @@ class MainScreen(ModelLink, SettingsFlow):
             key: bindings[key]._replace(
                 binding=dataclasses.replace(bindings[key].binding, show=True)
             )
-            if bindings[key].binding.action in FOOTER_WHEN_WIDE
+            if bindings[key].binding.action in extra
             else bindings[key]
             for key in keys
         }

@@ -5,13 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from rnn_tui.core.changes import apply_changes, effect_of
+from rnn_tui.core.changes import apply_changes, effect_of, format_value
 from rnn_tui.core.errors import RnnTuiError
 from rnn_tui.core.scenario import Scenario
 from rnn_tui.core.vocabulary import Effect
 from rnn_tui.ui.messages import ChangesRequested, ScenarioRequested
 from rnn_tui.ui.panels.text_line import TextLine
 from rnn_tui.ui.screens.screen_parts import ScreenParts
+
+
+def said(value: Any) -> str:
+    """A changed value as the Setup panel writes it: clipping is on or off, not True."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return format_value(value)
 
 
 class SettingsFlow(ScreenParts):
@@ -34,7 +41,9 @@ class SettingsFlow(ScreenParts):
             self.notify(str(error), title="Not applied", severity="error")
             return
         effect = effect_of(self.scenario, changed)
-        summary = ", ".join(f"{key.split('.')[-1]} = {value}" for key, value in changes.items())
+        summary = ", ".join(
+            f"{key.split('.')[-1]} = {said(value)}" for key, value in changes.items()
+        )
         if effect in ("model", "data"):
             self.confirm_discard(
                 f"Changing {summary} builds a new model.",
@@ -51,8 +60,8 @@ class SettingsFlow(ScreenParts):
     def _setup_says(self, message: str) -> None:
         """Setup shows the scenario in force again, with ``message`` saying what was wrong."""
         if self.panels is not None:
+            self.panels.setup.sync(self.scenario)  # clears the message: say it after
             self.panels.setup.show_message(message)
-            self.panels.setup.sync(self.scenario)
 
     def _apply(self, changed: Scenario, effect: Effect, summary: str) -> None:
         self.session.apply(changed, effect)
@@ -72,6 +81,7 @@ class SettingsFlow(ScreenParts):
             self.panels.compare.set_scenario(scenario)
             self.panels.timestep.clear("Timestep view: building the new model…")
             self.panels.try_it.set_mirror(None)
+            self.panels.try_it.follow(scenario.name)
             self.panels.setup.sync(scenario)
         self.typed = None
         if note:
