@@ -41,7 +41,7 @@ async def type_spec(pilot, panel: InsidePanel, spec: str) -> None:
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-async def test_typed_intervention_changes_the_prediction_and_marks_the_steps(size):
+async def test_typed_intervention_changes_the_prediction_and_a_bad_one_says_why(size):
     app = RnnTuiApp("long-memory", settings=TINY)
     async with app.run_test(size=size) as pilot:
         screen, panel = await open_inside(pilot)
@@ -68,40 +68,18 @@ async def test_typed_intervention_changes_the_prediction_and_marks_the_steps(siz
             assert f"{marker}{t + 1:>3}" in shown and f"{before} → {after}" in shown
         meaning = str(panel.query_one("#inside-meaning").render())
         assert "hidden state h, every unit, = 0 at every step" in meaning
+        assert changed, "zeroing every unit of h must change some step's answer here"
         summary = str(panel.query_one("#inside-summary").render())
-        assert ("answer changed at" in summary) == bool(changed)
+        assert f"the answer changed at {len(changed)} of 20 steps" in summary
 
-
-async def test_a_closed_forget_gate_changes_answers_and_they_are_marked():
-    # Trained a little more so the answer depends on the letter: then closing every forget
-    # gate from step 2 on must change it on some held-out sample; the app shows which steps.
-    app = RnnTuiApp("long-memory", settings=TINY)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen, panel = await open_inside(pilot)
-        await type_spec(pilot, panel, "f:*@2..=0")
-        await wait_for(pilot, lambda: panel.result is not None, 60, "the intervened trace")
-        effect = panel.result.effects[0]
-        model, dataset = engine_model(screen)
-        example = dataset.test.select([screen.sample])
-        expected = trace_intervened(
-            model, dataset, example, [parse_intervention("f:*@2..=0", model)]
-        ).effects[0]
-        np.testing.assert_array_equal(effect.changed, expected.changed)
-        shown = str(panel.query_one("#inside-effects").render())
-        assert shown.count(CHANGED) == int(expected.changed.sum())
-
-
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-async def test_a_bad_spec_shows_the_error_not_a_traceback(size):
-    app = RnnTuiApp("long-memory", settings=TINY)
-    async with app.run_test(size=size) as pilot:
-        _, panel = await open_inside(pilot)
-        await type_spec(pilot, panel, "h:12@5=0")
+        # A spec that does not fit says why in one paragraph, and the old result goes.
         meaning = panel.query_one("#inside-meaning")
+        await type_spec(pilot, panel, "h:12@5=0")
         await wait_for(pilot, lambda: "✖" in str(meaning.render()), 60, "the error")
         text = str(meaning.render())
         assert "names unit 12; the rnn has 8 units per layer (0 to 7)" in text
         assert "Traceback" not in text and panel.result is None
+        assert str(panel.query_one("#inside-effects").render()).strip() == ""
         await type_spec(pilot, panel, "q:1@1=0")
         await wait_for(pilot, lambda: "row 'q'" in str(meaning.render()), 60, "the row error")
 
@@ -118,7 +96,7 @@ async def test_ablation_ranks_units_and_one_applies_as_an_intervention(size):
         assert panel.ranking.option_count == 8
         top = int(ablation.ranking[0])
         first = str(panel.ranking.get_option_at_index(0).prompt)
-        assert first.startswith(f"unit {top:>3}")
+        assert first.startswith(f"{top:>4}  {ablation.ablated[top]:>8.3g}")
         header = str(panel.query_one("#inside-ablation").render())
         assert f"held-out accuracy {ablation.baseline:.3g}" in header
         # The metric the app shows is the engine's on the same held-out evaluation set.

@@ -110,9 +110,8 @@ class InsidePanel(Vertical):
             classes="panel-title",
         )
         yield Static(
-            "Type ROW:UNITS@STEPS=VALUE, enter runs it on the shown held-out sample: "
-            "h:3@5..=0 clamps unit 3 of h to 0 from t=5, h:3@*=0 ablates it, f:*@2=0 closes "
-            "every forget gate at t=2. ctrl+r ranks units by ablation, ↓ picks one.",
+            "enter runs ROW:UNITS@STEPS=VALUE on the shown sample: h:3@5..=0 clamps unit 3 "
+            "of h to 0 from t=5, f:*@2=0 closes all forget gates at t=2 · ctrl+r ranks units",
             id="inside-hint",
         )
         yield Input(placeholder="h:0@1..=0", compact=True, id="inside-spec")
@@ -205,6 +204,10 @@ class InsidePanel(Vertical):
         message.stop()
         self.running = False
         self.spec = None  # nothing to re-run when the weights change
+        # The table would describe another spec than the one in the field.
+        self.result = None
+        self.query_one("#inside-summary", Static).update("")
+        self.query_one("#inside-effects", Static).update("")
         self._refuse(message.text)
 
     def _refuse(self, text: str) -> None:
@@ -221,18 +224,31 @@ class InsidePanel(Vertical):
         meaning.append("; ".join(iv.describe() for iv in result.interventions))
         self.query_one("#inside-meaning", Static).update(meaning)
         weights = "initial weights" if not message.step else f"weights at step {message.step}"
-        summary = Text(f"held-out sample {message.sample + 1} · {weights}\n")
+        summary = Text(f"held-out sample {message.sample + 1} · {weights} · ")
+        summary.append(f"loss {result.before.loss:.3g} → {result.after.loss:.3g}\n", style="bold")
         table = Text()
         for effect in result.effects:
             summary.append_text(self._summary(effect, len(result.effects) > 1))
             table.append_text(self._table(result, effect, len(result.effects) > 1))
         if not result.effects:
             summary.append("This model has no output per step to compare.")
-        summary.append(
-            f"\nloss {result.before.loss:.3g} → {result.after.loss:.3g}", style="bold"
-        )
         self.query_one("#inside-summary", Static).update(summary)
         self.query_one("#inside-effects", Static).update(table)
+        self._scroll_to_first_change(result)
+
+    def _scroll_to_first_change(self, result: InterventionTrace) -> None:
+        """The table opens at the first changed step (a line above it), else at the top."""
+        line = 0
+        for effect in result.effects:
+            changed = effect.changed.nonzero()[0]
+            if len(changed):
+                line += 1 + int(changed[0])  # under the header row
+                break
+            line += len(effect.changed) + 2
+        else:
+            line = 0
+        scroll = self.query_one("#inside-scroll", VerticalScroll)
+        scroll.call_after_refresh(scroll.scroll_to, y=max(line - 1, 0), animate=False)
 
     @staticmethod
     def _summary(effect: PartEffect, named: bool) -> Text:
@@ -248,9 +264,9 @@ class InsidePanel(Vertical):
                 style="bold",
             )
         shift = effect.shift
-        unit = "probability moved" if effect.kind == "probabilities" else "value moved by"
+        what = "probability shift" if effect.kind == "probabilities" else "change of a value"
         return Text(
-            f"{where}no step's answer changed; the most the {unit} {shift.max():.3g} "
+            f"{where}no answer changed; largest {what} {shift.max():.2g} "
             f"(t={int(shift.argmax()) + 1})\n"
         )
 
@@ -337,10 +353,11 @@ class InsidePanel(Vertical):
         header = Text(
             f"held-out {result.metric} {result.baseline:.3g}, loss {result.baseline_loss:.3g} "
             f"({result.examples} examples, {weights}). Each unit of {result.row} set to 0 at "
-            f"every step; most harmful first. enter applies it:",
+            f"every step; most harmful first; enter applies one.",
         )
         if measured < hidden:
             header.append(f"\nStopped after {measured} of {hidden} units.", style="bold")
+        header.append(f"\n unit  {result.metric[:8]:>8}  change  loss change", style="bold")
         self._say_ablation(header)
         prefix = f"{result.part}." if self._parts_count() > 1 else ""
         self.ranking.clear_options()
@@ -353,8 +370,8 @@ class InsidePanel(Vertical):
     def _ranked_line(result: UnitAblation, unit: int) -> str:
         change = result.ablated[unit] - result.baseline
         return (
-            f"unit {unit:>3}  {result.metric[:8]} {result.ablated[unit]:.3g} ({change:+.2g})"
-            f"  loss {result.loss_effect[unit]:+.2g}"
+            f"{unit:>4}  {result.ablated[unit]:>8.3g}  {_signed(change):>6}"
+            f"  {_signed(result.loss_effect[unit]):>11}"
         )
 
     def _parts_count(self) -> int:
@@ -428,3 +445,7 @@ class InsidePanel(Vertical):
         self.query_one("#inside-effects", Static).update("")
         self.ranking.clear_options()
         self._say_ablation(Text("ctrl+r ranks the units by ablation."))
+
+
+def _signed(value: float) -> str:
+    return "0" if value == 0 else f"{value:+.2g}"

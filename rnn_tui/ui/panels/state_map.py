@@ -37,7 +37,9 @@ MAP_HELP = """\
   axis says what share of the variance it shows). Each line is one example's trajectory
   h_1 ... h_T, coloured by its class (or, for words and values, grey); the markers show
   where every example is at the Timestep cursor's step t (left/right move it), one glyph
-  per class, named in the legend. Trained on sentiment, reviews drift to two ends; an
+  per class, named in the legend. "separation" is the scatter between
+  the classes' centres over the scatter within each class, at each example's last step
+  (where a classifier reads): near 0 the classes overlap, above 1 they sit apart. Trained on sentiment, reviews drift to two ends; an
   LSTM on long-memory holds its four letters apart to the end, a vanilla RNN smears them.
   Recomputed when the weights change (every few seconds while training).
 """
@@ -127,11 +129,11 @@ class MapPanel(Vertical):
         weights_text = "initial weights" if not step else f"weights at step {step}"
         layer = f"layer {smap.layer + 1}" if mirror.model.parts[smap.part].num_layers > 1 else ""
         what = " ".join(filter(None, [smap.part if len(mirror.model.parts) > 1 else "", layer]))
-        info = f"{len(split)} held-out examples · h_t {what} · {weights_text}".replace("  ", " ")
+        info = " · ".join(filter(None, [f"{len(split)} held-out examples", what, weights_text]))
         if smap.label_kind == "class" and len(split) > 1:
             # Fisher's ratio at the last step, where a classifier reads: a number for "apart".
             separation = class_separation(smap.final_points, smap.labels)
-            info += f" · classes apart at the end: {separation:.2g} (between/within scatter)"
+            info += f" · separation {separation:.2g}"
         self.post_message(self.Computed(data, info, key))
 
     def on_map_panel_computed(self, message: Computed) -> None:

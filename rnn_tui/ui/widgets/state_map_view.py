@@ -155,11 +155,16 @@ class StateMapView(HistoryChart):
         if data is None or data.steps == 0:
             return
         groups = self.groups()
-        by_class = data.label_kind == "class"
-        for group in groups if by_class else [Group("", np.arange(len(data.lengths)), "", PATH_GREY)]:
-            for example in group.members.tolist():
-                path = data.paths[example, : data.lengths[example]]
-                self.line(path[:, 0], path[:, 1], group.colour, None)
+        colours = [PATH_GREY] * len(data.lengths)
+        if data.label_kind == "class":
+            for group in groups:
+                for example in group.members.tolist():
+                    colours[example] = group.colour
+        # In the examples' own (mixed) order: where paths cross, the one drawn last colours
+        # the cell, and drawing class by class would bury the first class under the others.
+        for example, colour in enumerate(colours):
+            path = data.paths[example, : data.lengths[example]]
+            self.line(path[:, 0], path[:, 1], colour, None)
         at_t = data.paths[:, self.step]
         for group in groups:
             points = at_t[group.members]
