@@ -110,8 +110,8 @@ class InsidePanel(Vertical):
             classes="panel-title",
         )
         yield Static(
-            "enter runs ROW:UNITS@STEPS=VALUE on the shown sample: h:3@5..=0 clamps unit 3 "
-            "of h to 0 from t=5, f:*@2=0 closes all forget gates at t=2 · ctrl+r ranks units",
+            "enter runs ROW:UNITS@STEPS=VALUE on the shown sample: h:3@5..=0 holds unit 3 of h "
+            "at 0 from t=5; f:*@2=0 shuts all forget gates at t=2. ctrl+r ranks units",
             id="inside-hint",
         )
         yield Input(placeholder="h:0@1..=0", compact=True, id="inside-spec")
@@ -232,6 +232,7 @@ class InsidePanel(Vertical):
             table.append_text(self._table(result, effect, len(result.effects) > 1))
         if not result.effects:
             summary.append("This model has no output per step to compare.")
+        summary.rstrip()
         self.query_one("#inside-summary", Static).update(summary)
         self.query_one("#inside-effects", Static).update(table)
         self._scroll_to_first_change(result)
@@ -357,7 +358,7 @@ class InsidePanel(Vertical):
         )
         if measured < hidden:
             header.append(f"\nStopped after {measured} of {hidden} units.", style="bold")
-        header.append(f"\n unit  {result.metric[:8]:>8}  change  loss change", style="bold")
+        header.append(f"\nunit  {result.metric[:8]:>8}   change     loss", style="bold")
         self._say_ablation(header)
         prefix = f"{result.part}." if self._parts_count() > 1 else ""
         self.ranking.clear_options()
@@ -370,8 +371,8 @@ class InsidePanel(Vertical):
     def _ranked_line(result: UnitAblation, unit: int) -> str:
         change = result.ablated[unit] - result.baseline
         return (
-            f"{unit:>4}  {result.ablated[unit]:>8.3g}  {_signed(change):>6}"
-            f"  {_signed(result.loss_effect[unit]):>11}"
+            f"{unit:>4}  {result.ablated[unit]:>8.3g}  {_signed(change):>7}"
+            f"  {_signed(result.loss_effect[unit]):>7}"
         )
 
     def _parts_count(self) -> int:

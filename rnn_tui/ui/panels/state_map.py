@@ -133,7 +133,8 @@ class MapPanel(Vertical):
         if smap.label_kind == "class" and len(split) > 1:
             # Fisher's ratio at the last step, where a classifier reads: a number for "apart".
             separation = class_separation(smap.final_points, smap.labels)
-            info += f" · separation {separation:.2g}"
+            shown = f"{separation:,.0f}" if separation >= 100 else f"{separation:.2g}"
+            info += f" · separation {shown}"
         self.post_message(self.Computed(data, info, key))
 
     def on_map_panel_computed(self, message: Computed) -> None:
