@@ -178,7 +178,12 @@ class InsidePanel(Vertical):
 
     @work(thread=True, exclusive=True, group="intervene", exit_on_error=False)
     def _intervene(
-        self, mirror: Mirror, weights: tuple[int, Weights], key: tuple[int, int], sample: int, spec: str
+        self,
+        mirror: Mirror,
+        weights: tuple[int, Weights],
+        key: tuple[int, int],
+        sample: int,
+        spec: str,
     ) -> None:
         from rnn_tui.core.intervention_trace import parse_for_example, trace_intervened
 
@@ -299,8 +304,11 @@ class InsidePanel(Vertical):
         self._say_ablation(Text("Ranking units… (escape stops)"))
         scenario = screen.scenario
         self.ranking_worker = self._rank(
-            mirror, weights, screen.session.weights_version,
-            scenario.goal.metric, scenario.training.eval_size,
+            mirror,
+            weights,
+            screen.session.weights_version,
+            scenario.goal.metric,
+            scenario.training.eval_size,
         )
 
     @work(thread=True, exclusive=True, group="ablate", exit_on_error=False)
@@ -313,16 +321,25 @@ class InsidePanel(Vertical):
         try:
             with mirror.lock:
                 if not mirror.catch_up(weights, version):
-                    self.post_message(self.Ranked(None, None, id(mirror), "The model is being rebuilt."))
+                    self.post_message(
+                        self.Ranked(None, None, id(mirror), "The model is being rebuilt.")
+                    )
                     return
                 # A copy: the Timestep view keeps tracing while the ranking takes seconds.
                 model, step = copy.deepcopy(mirror.model), mirror.step
             test = mirror.dataset.test
             split = test.select(range(min(size, len(test))))
+
+            def progress(done: int, total: int) -> None:
+                self.post_message(self.Progress(done, total))
+
             result = ablate_units(
-                model, mirror.dataset, split, metric,
+                model,
+                mirror.dataset,
+                split,
+                metric,
                 stop=worker.cancelled_event,
-                on_progress=lambda done, total: self.post_message(self.Progress(done, total)),
+                on_progress=progress,
             )
         except RnnTuiError as error:
             self.post_message(self.Ranked(None, None, id(mirror), str(error)))

@@ -98,8 +98,10 @@ class MapPanel(Vertical):
                 self.view.redraw()
             return
         key = (id(mirror), screen.session.weights_version)
-        due = self.key is None or key[0] != self.key[0] or (
-            time.monotonic() - self.started >= MAP_SECONDS
+        due = (
+            self.key is None
+            or key[0] != self.key[0]
+            or (time.monotonic() - self.started >= MAP_SECONDS)
         )
         if shown and key != self.key and self.pending is None and due:
             self.pending, self.started = key, time.monotonic()

@@ -135,7 +135,9 @@ class StateMapView(HistoryChart):
         ids, counts = np.unique(words[alive], return_counts=True)
         top = ids[np.argsort(-counts, kind="stable")][:MOST_WORDS]
         groups = [
-            self._group(names[word] if word < len(names) else str(word), alive[words[alive] == word], i)
+            self._group(
+                names[word] if word < len(names) else str(word), alive[words[alive] == word], i
+            )
             for i, word in enumerate(top.tolist())
         ]
         rest = alive[~np.isin(words[alive], top)]
