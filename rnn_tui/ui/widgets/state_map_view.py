@@ -119,9 +119,9 @@ class StateMapView(HistoryChart):
         every = data.labels[np.arange(data.steps)[None, :] < data.lengths[:, None]]
         edges = np.quantile(every, np.linspace(0, 1, VALUE_BANDS + 1)[1:-1])
         bands = np.searchsorted(edges, values[alive], side="right")
-        names = [f"target < {edges[0]:.3g}"]
-        names += [f"{low:.3g} to {high:.3g}" for low, high in zip(edges, edges[1:], strict=False)]
-        names.append(f"target ≥ {edges[-1]:.3g}")
+        names = [f"target < {edges[0]:.4g}"]
+        names += [f"{low:.4g} to {high:.4g}" for low, high in zip(edges, edges[1:], strict=False)]
+        names.append(f"target ≥ {edges[-1]:.4g}")
         return [
             self._group(name, alive[bands == band], band)
             for band, name in enumerate(names)
