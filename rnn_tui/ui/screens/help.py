@@ -11,8 +11,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
 from rnn_tui.core.scenario import Scenario
+from rnn_tui.ui.panel_help import INSIDE_HELP, MAP_HELP
 
-PANELS_HELP = """\
+PANELS_HELP_TEMPLATE = """\
 ## Panels
 - **Setup**: pick a topology, then a scenario of that topology, then a cell (vanilla RNN,
   LSTM, GRU). Edit hidden size, layers, learning rate, batch size, clipping and its max
@@ -35,11 +36,12 @@ PANELS_HELP = """\
   through your input.
 - **Compare**: trains vanilla RNN, LSTM and GRU on the same data and seed, one after
   the other, and overlays their loss curves and gradient-through-time curves.
-
+{inside}{map}
 The status line shows the state (▶ training, ‖ paused, ✖ diverged), step, steps/s, loss,
 the goal metric, learning rate and clipping. Without colour (NO_COLOR, 16 colours),
 units are drawn as glyphs: + ░▒▓█, − ·∘○●, NaN ?.
 """
+PANELS_HELP = PANELS_HELP_TEMPLATE.replace("{inside}{map}", INSIDE_HELP + MAP_HELP)
 
 
 LONGER = {

@@ -37,6 +37,8 @@ PANELS = (
     ("training", "Training"),
     ("try", "Try it"),
     ("compare", "Compare"),
+    ("inside", "Inside"),
+    ("map", "Map"),
 )
 FRAME_SECONDS = 0.1  # reports are taken and the status redrawn 10 times a second
 CHART_SECONDS = 0.4  # while training a chart redraws 2.5 times a second: each costs tens of ms
@@ -56,7 +58,7 @@ FOOTER_WHEN_WIDE = {
     "cycle_layer",
     "leave_field",
 }
-WITH_FIELDS = ("setup", "try", "compare")  # panels enter_panel goes into
+WITH_FIELDS = ("setup", "try", "compare", "inside")  # panels enter_panel goes into
 
 
 class MainScreen(ModelLink, SettingsFlow):
@@ -159,7 +161,9 @@ class MainScreen(ModelLink, SettingsFlow):
 
     async def _mount_panels(self) -> None:
         from rnn_tui.ui.panels.compare import ComparePanel
+        from rnn_tui.ui.panels.inside import InsidePanel
         from rnn_tui.ui.panels.setup import SetupPanel
+        from rnn_tui.ui.panels.state_map import MapPanel
         from rnn_tui.ui.panels.timestep import TimestepPanel
         from rnn_tui.ui.panels.training import TrainingPanel
         from rnn_tui.ui.panels.try_it import TryItPanel
@@ -172,11 +176,14 @@ class MainScreen(ModelLink, SettingsFlow):
             try_it=TryItPanel(id="try", classes="panel"),
             compare=ComparePanel(self.scenario, id="compare", classes="panel"),
             banner=Banner(id="banner"),
+            inside=InsidePanel(id="inside", classes="panel"),
+            state_map=MapPanel(id="map", classes="panel"),
         )
         await self.mount(panels.banner, before="#tab-row")
         await self.query_one("#body").mount(panels.setup, before="#panels")
         await self.query_one("#panels").mount_all(
             [panels.timestep, panels.training, panels.try_it, panels.compare]
+            + [panels.inside, panels.state_map]
         )
         # Kept as attributes: a query walks the DOM, and the frame timer asks 10 times a second.
         self.panels = panels
@@ -272,6 +279,8 @@ class MainScreen(ModelLink, SettingsFlow):
                 session, panels.training.grad_norm.clip_fraction, self.typing
             )
             panels.compare.frame()
+            panels.inside.frame(self.panel == "inside")
+            panels.state_map.frame(self.panel == "map")
 
     def _on_state(self, why: str) -> None:
         session = self.session
@@ -414,6 +423,8 @@ class MainScreen(ModelLink, SettingsFlow):
             return
         if name == "timestep":
             self.trace_stale = True
+        elif name == "inside" and self.panels is not None:
+            self.panels.inside.offer_spec()  # the cursor's step, before the user goes in
         self.frame()
 
     def action_enter_panel(self) -> None:
@@ -426,6 +437,8 @@ class MainScreen(ModelLink, SettingsFlow):
             panels.try_it.focus_input()
         elif self.panel == "compare":
             panels.compare.focus_default()
+        elif self.panel == "inside":
+            panels.inside.focus_default()
 
     def _show_panels(self) -> None:
         """Visibility by inline styles, not CSS classes: a class change restyles every
@@ -440,7 +453,7 @@ class MainScreen(ModelLink, SettingsFlow):
             colour = self.app.get_css_variables()["accent" if setup_active else "panel-lighten-2"]
             setup.styles.border_right = ("vkey", colour) if wide else None
         if not setup_active and panels is not None:
-            for key in ("timestep", "training", "try", "compare"):
+            for key in ("timestep", "training", "try", "compare", "inside", "map"):
                 panels.by_name(key).styles.visibility = "visible" if key == self.panel else "hidden"
 
     def on_resize(self) -> None:

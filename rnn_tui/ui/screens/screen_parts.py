@@ -18,13 +18,17 @@ from rnn_tui.ui.session import Session
 if TYPE_CHECKING:
     from rnn_tui.ui.mirror import Mirror
     from rnn_tui.ui.panels.compare import ComparePanel
+    from rnn_tui.ui.panels.inside import InsidePanel
     from rnn_tui.ui.panels.setup import SetupPanel
+    from rnn_tui.ui.panels.state_map import MapPanel
     from rnn_tui.ui.panels.timestep import TimestepPanel
     from rnn_tui.ui.panels.training import TrainingPanel
     from rnn_tui.ui.panels.try_it import TryItPanel
     from rnn_tui.ui.widgets import Banner
 
-SwitchablePanel = "TimestepPanel | TrainingPanel | TryItPanel | ComparePanel"
+SwitchablePanel = (
+    "TimestepPanel | TrainingPanel | TryItPanel | ComparePanel | InsidePanel | MapPanel"
+)
 
 
 @dataclass(frozen=True)
@@ -37,14 +41,23 @@ class Panels:
     try_it: TryItPanel
     compare: ComparePanel
     banner: Banner
+    inside: InsidePanel
+    state_map: MapPanel
 
-    def by_name(self, name: str) -> TimestepPanel | TrainingPanel | TryItPanel | ComparePanel:
-        """A switchable panel by its tab's name ("timestep", "training", "try", "compare")."""
-        panels: dict[str, TimestepPanel | TrainingPanel | TryItPanel | ComparePanel] = {
+    def by_name(
+        self, name: str
+    ) -> TimestepPanel | TrainingPanel | TryItPanel | ComparePanel | InsidePanel | MapPanel:
+        """A switchable panel by its tab's name ("timestep", "training", "try", "compare",
+        "inside", "map")."""
+        panels: dict[
+            str, TimestepPanel | TrainingPanel | TryItPanel | ComparePanel | InsidePanel | MapPanel
+        ] = {
             "timestep": self.timestep,
             "training": self.training,
             "try": self.try_it,
             "compare": self.compare,
+            "inside": self.inside,
+            "map": self.state_map,
         }
         return panels[name]
 
