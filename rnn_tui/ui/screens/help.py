@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
 from rnn_tui.core.scenario import Scenario
+from rnn_tui.ui.glossary import glossary_markdown
 
 PANELS_HELP = """\
 ## Panels
@@ -107,6 +108,8 @@ class HelpScreen(ModalScreen[None]):
                 + PANELS_HELP
                 + "\n"
                 + about
+                + "\n"
+                + glossary_markdown()
             )
 
     def on_mount(self) -> None:
