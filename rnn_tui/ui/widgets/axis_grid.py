@@ -47,6 +47,13 @@ class CellAxis:
             return 0.5
         return 0.5 + (value - self.lo) / (self.hi - self.lo) * (self.cells - 1)
 
+    def affine(self) -> tuple[float, float]:
+        """(scale, shift) with offset(value) == scale * value + shift."""
+        if self.cells <= 1 or self.hi <= self.lo:
+            return 0.0, 0.5
+        scale = (self.cells - 1) / (self.hi - self.lo)
+        return scale, 0.5 - self.lo * scale
+
     def cell(self, value: float) -> int:
         """The cell (0 = at the low end) a value is drawn in, clamped to the inside."""
         return min(max(floor(self.offset(value)), 0), max(self.cells - 1, 0))

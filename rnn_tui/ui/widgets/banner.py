@@ -19,6 +19,7 @@ class Banner(Widget):
     DEFAULT_CSS = """
     Banner {
         height: auto;
+        max-height: 6;  /* a one-paragraph error at 80 columns fits; panels keep their room */
         padding: 0 1;
         background: $panel;
         color: $text;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import ExitStack
+from math import floor
 
 import numpy as np
 from rich.markup import escape
@@ -85,6 +86,7 @@ class HistoryChart(PlotWidget, can_focus=False):
         self._resized_to = Size(0, 0)
         self._x_axis = CellAxis(0.0, 1.0, 0)
         self._y_axis = CellAxis(0.0, 1.0, 0)
+        self._map_x = self._map_y = (0.0, 1.0)  # (scale, shift): see _fit_mapping
 
     def reset(self) -> None:
         """Forget every point (a new model); each chart clears its own data."""
@@ -187,6 +189,7 @@ class HistoryChart(PlotWidget, can_focus=False):
             self._x_axis = CellAxis(self._x_axis.lo, self._x_axis.hi, cells_x)
             if self.fixed_y is None:
                 self._y_axis = CellAxis(self._y_axis.lo, self._y_axis.hi, cells_y)
+        self._fit_mapping()
         self.set_xlimits(self._x_axis.lo, self._x_axis.hi)
         self.set_ylimits(self._y_axis.lo, self._y_axis.hi)
 
@@ -206,21 +209,31 @@ class HistoryChart(PlotWidget, can_focus=False):
         """Distance of value y (log10 already taken on a log axis) from the top of the
         inside of the frame, in rows. A value exactly between two rows (0.9 between the
         1.0 and 0.8 rows) goes up, so a goal is never drawn on the lower tick's row."""
-        axis = self._y_axis
-        return axis.cells - axis.offset(y) - BOUNDARY_NUDGE
+        return self.get_hires_pixel_from_coordinate(self._x_axis.lo, y)[1] - 1
 
     def _row(self, y: float) -> int:
         """Canvas row of value y; row 1 is the top row inside the frame."""
-        rows = max(self._y_axis.cells, 1)
-        return 1 + min(max(int(np.floor(self._from_top(y))), 0), rows - 1)
+        return self.get_pixel_from_coordinate(self._x_axis.lo, y)[1]
+
+    def _fit_mapping(self) -> None:
+        # get_hires_pixel_from_coordinate runs once per point (thousands per draw): the
+        # axes' offsets as precomputed straight lines, canvas cells from the top left.
+        x_scale, x_shift = self._x_axis.affine()
+        y_scale, y_shift = self._y_axis.affine()
+        self._map_x = (x_scale, 1.0 + x_shift)
+        self._map_y = (-y_scale, 1.0 + self._y_axis.cells - y_shift - BOUNDARY_NUDGE)
 
     def get_pixel_from_coordinate(self, x: float, y: float) -> tuple[int, int]:  # type: ignore[override]
-        """The cell a value is drawn in: markers, the goal line and tick labels."""
-        return 1 + self._x_axis.cell(x), self._row(y)
+        """The cell a value is drawn in (markers, threshold lines, tick labels): the floor
+        of its braille position, kept inside the frame."""
+        hx, hy = self.get_hires_pixel_from_coordinate(x, y)
+        right, bottom = max(self._x_axis.cells, 1), max(self._y_axis.cells, 1)
+        return min(max(floor(hx), 1), right), min(max(floor(hy), 1), bottom)
 
     def get_hires_pixel_from_coordinate(self, x: float, y: float) -> tuple[float, float]:  # type: ignore[override]
-        """Braille lines: the same mapping at sub-cell precision (its floor is the cell)."""
-        return 1 + self._x_axis.offset(x), 1 + self._from_top(y)
+        """Braille lines: `CellAxis.offset` in canvas cells, at sub-cell precision."""
+        (x_scale, x_shift), (y_scale, y_shift) = self._map_x, self._map_y
+        return x_shift + x_scale * x, y_shift + y_scale * y
 
     def _render_y_ticks(self) -> None:
         # Replaces textual-plot's (private API, pinned at 0.10.1): it placed labels with
@@ -337,7 +350,7 @@ class HistoryChart(PlotWidget, can_focus=False):
 
     def _level_glyph(self, value: float) -> str:
         from_top = self._from_top(value)
-        third = int((from_top - np.floor(from_top)) * 3)
+        third = int((from_top - floor(from_top)) * 3)
         return LEVEL_GLYPHS[min(max(third, 0), 2)]
 
     def sparse_markers(

@@ -29,6 +29,8 @@ def test_ends_sit_in_the_middle_of_the_first_and_last_cells():
     assert axis.offset(0.0) == 0.5 and axis.offset(1.0) == 5.5
     assert axis.cell(0.0) == 0 and axis.cell(1.0) == 5 and axis.cell(0.59) == 3
     assert axis.cell(-3.0) == 0 and axis.cell(7.0) == 5  # clamped inside the frame
+    scale, shift = axis.affine()  # the charts' fast path: the same line
+    assert all(scale * v + shift == pytest.approx(axis.offset(v)) for v in (-1.0, 0.3, 2.0))
 
 
 @pytest.mark.parametrize("cells", range(3, 30))
