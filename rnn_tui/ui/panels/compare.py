@@ -47,13 +47,15 @@ class ComparePanel(Vertical):
             yield Static("  enter starts (pauses main training)", id="compare-hint")
         yield Static("", id="compare-status")
         yield Static(
-            "Training loss (smoothed) over steps; the gradient reaching each timestep t at the "
-            "latest probe (log scale): a curve falling towards t=1 is a vanishing gradient.",
+            "loss: the training loss, smoothed. ‖dL/dh_t‖: the gradient reaching each "
+            "timestep t (log scale); falling towards t=1 is a vanishing gradient.",
             id="compare-note",
         )
+        # Side by side on a narrow terminal (stacked, each would be a few rows tall),
+        # stacked when wide (app.tcss).
         with Horizontal(id="compare-charts"):
             yield CompareChart("loss", id="compare-loss")
-            yield CompareChart("‖dL/dh_t‖ by t", log_y=True, id="compare-grad")
+            yield CompareChart("‖dL/dh_t‖", x_title="timestep t", log_y=True, id="compare-grad")
 
     def set_scenario(self, scenario: Scenario) -> None:
         self.stop()

@@ -37,6 +37,7 @@ class TrainingPanel(Grid):
         self.scenario = scenario
         for chart in (self.loss, self.metric, self.grad_norm, self.grad_time):
             chart.reset()
+            chart.set_x_span(None)
         self.metric.set_metric(scenario.goal.metric, scenario.goal.target)
         self.set_clipping(scenario.training.clip, scenario.training.max_norm)
 
@@ -68,10 +69,12 @@ class TrainingPanel(Grid):
     def add_reports(self, reports: tuple[StepReport, ...] | list[StepReport]) -> None:
         """Record step reports; nothing is drawn here."""
         loss, metric, grad_norm = self.loss, self.metric, self.grad_norm
+        newest: int | None = None
         for report in reports:
             step = report.step
             if report.diverged:
                 continue  # a NaN point would only hide the curve; the banner tells
+            newest = step
             loss.add_train(step, report.loss)
             grad_norm.add(step, report.grad_norm, report.clipped)
             if report.eval is not None:
@@ -81,6 +84,11 @@ class TrainingPanel(Grid):
                 # The first layer: the gradient that reaches it has crossed every step.
                 parts = [(name, norms[0]) for name, norms in report.probe.items()]
                 self.grad_time.set_probe(step, parts)
+        if newest is not None:
+            # One x axis for the three charts over training steps: from 0 to the newest
+            # step, so an evaluation lines up with the loss at the same step.
+            for chart in (loss, metric, grad_norm):
+                chart.set_x_span((0.0, float(newest)))
 
     def redraw(self, limit: int | None = None, min_interval: float = 0.0) -> int:
         """Draw the charts whose data changed, at most ``limit`` of them (round robin),

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
 from rnn_tui.core.scenario import Scenario
+from rnn_tui.ui.glossary import glossary_markdown
 from rnn_tui.ui.panel_help import INSIDE_HELP, MAP_HELP
 
 PANELS_HELP_TEMPLATE = """\
@@ -116,6 +117,8 @@ class HelpScreen(ModalScreen[None]):
                 + PANELS_HELP
                 + "\n"
                 + about
+                + "\n"
+                + glossary_markdown()
             )
 
     def on_mount(self) -> None:

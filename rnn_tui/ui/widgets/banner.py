@@ -1,4 +1,4 @@
-"""Banner: one line of status ("DIVERGED at step 123: loss is NaN", "Model reset: ...")."""
+"""Banner: a status message ("DIVERGED at step 123: loss is NaN", "Model reset: ..."), wrapped."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ PREFIX = {"info": "", "warning": "! ", "error": "✖ "}
 
 
 class Banner(Widget):
-    """A single line; `level` picks the colours. Hidden (height 0) while empty."""
+    """A message wrapped to the width (never cut: its last words say what to do);
+    `level` picks the colours. Hidden (height 0) while empty."""
 
     DEFAULT_CSS = """
     Banner {
-        height: 1;
+        height: auto;
+        max-height: 6;  /* a one-paragraph error at 80 columns fits; panels keep their room */
         padding: 0 1;
         background: $panel;
         color: $text;
@@ -72,4 +74,4 @@ class Banner(Widget):
             self.set_class(self.level == level, f"-{level}")
 
     def render(self) -> RenderResult:
-        return Text(PREFIX[self.level] + self.text, no_wrap=True, overflow="ellipsis")
+        return Text(PREFIX[self.level] + self.text, overflow="fold")

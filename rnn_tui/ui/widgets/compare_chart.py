@@ -18,13 +18,16 @@ class CompareChart(HistoryChart):
         self,
         title: str = "loss",
         *,
+        x_title: str = "training step",
         log_y: bool = False,
         max_points: int = DEFAULT_MAX_POINTS,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        super().__init__(log_y=log_y, title=title, name=name, id=id, classes=classes)
+        super().__init__(
+            log_y=log_y, title=title, x_title=x_title, name=name, id=id, classes=classes
+        )
         self.max_points = max_points
         self.series: dict[str, BoundedHistory] = {}
 

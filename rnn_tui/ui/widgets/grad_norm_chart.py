@@ -24,7 +24,7 @@ class GradNormChart(HistoryChart):
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        super().__init__(log_y=True, title="grad norm (log)", name=name, id=id, classes=classes)
+        super().__init__(log_y=True, title="grad norm", name=name, id=id, classes=classes)
         self.max_norm = max_norm
         self.norms = BoundedHistory(max_points, reduce="max")
         self.clipped = BoundedHistory(max_points, reduce="max")
@@ -60,7 +60,9 @@ class GradNormChart(HistoryChart):
     def _draw(self) -> None:
         x, y = self.norms.x, self.norms.y
         if self.max_norm is not None and len(x):
-            self.hline(self.max_norm, (x[0], x[-1]), SERIES_COLOURS[3], f"max {self.max_norm:g}")
+            self.hline(
+                self.max_norm, (x[0], x[-1]), SERIES_COLOURS[3], f"max norm {self.max_norm:g}"
+            )
         self.line(x, y, SERIES_COLOURS[0], None)
         clipped_x, clipped_y = self.clipped.x, self.clipped.y
         if len(clipped_x):
@@ -71,6 +73,9 @@ class GradNormChart(HistoryChart):
 
     @property
     def _step_per_cell(self) -> float:
-        x = self.norms.x
-        span = float(x[-1] - x[0]) if len(x) > 1 else 1.0
+        if self.x_span is not None:
+            span = self.x_span[1] - self.x_span[0]
+        else:
+            x = self.norms.x
+            span = float(x[-1] - x[0]) if len(x) > 1 else 1.0
         return span / self.plot_width

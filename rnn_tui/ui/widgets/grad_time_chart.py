@@ -14,8 +14,8 @@ Probe = tuple[int, list[tuple[str, np.ndarray]]]
 class GradThroughTimeChart(HistoryChart):
     """Gradient norm reaching each timestep, log10 scale, one curve per recurrent part.
 
-    Parts share one time axis laid end to end (encoder steps, then decoder steps, split
-    by a vertical line), the path the gradient travels backwards. The first probe after
+    Parts share one time axis laid end to end (encoder steps t = 1..T, then decoder
+    steps, split by a vertical line), the path the gradient travels backwards. The first probe after
     a reset is kept as "earliest" ("o" markers) under the latest probe (a line), so
     vanishing (a steep fall towards t=0) or exploding shows at a glance.
     """
@@ -23,7 +23,9 @@ class GradThroughTimeChart(HistoryChart):
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
     ) -> None:
-        super().__init__(log_y=True, title="‖dL/dh_t‖", name=name, id=id, classes=classes)
+        super().__init__(
+            log_y=True, title="‖dL/dh_t‖", x_title="timestep t", name=name, id=id, classes=classes
+        )
         self.earliest: Probe | None = None
         self.latest: Probe | None = None
 
@@ -47,21 +49,23 @@ class GradThroughTimeChart(HistoryChart):
         show_earliest = earliest is not None and earliest[0] != latest[0]
         for index, (_, norms) in enumerate(latest[1]):
             colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
-            x = self._offset(latest, index) + np.arange(norms.size)
+            x = self._offset(latest, index) + np.arange(1, norms.size + 1)
             self.line(x, norms, colour, None)
             if show_earliest and earliest is not None and index < len(earliest[1]):
                 early = earliest[1][index][1]
-                early_x = self._offset(earliest, index) + np.arange(early.size)
-                self.markers(early_x, early, "o", colour, None)
+                early_x = self._offset(earliest, index) + np.arange(1, early.size + 1)
+                self.sparse_markers(early_x, early, "o", colour, None)
         for index in range(1, len(latest[1])):
-            self.add_v_line(self._offset(latest, index) - 0.5, "grey50")
-        # Legend: line vs markers tell the probes apart, colours tell the parts apart.
-        self.add_legend("⠒⠒", "default", f"@{latest[0]}")
+            self.add_v_line(self._offset(latest, index) + 0.5, "grey50")
+        # Legend: line vs markers tell the probes apart; each part is named in its colour
+        # on the frame above its steps (a legend entry each would not fit at 80x24).
+        self.add_legend("⠒⠒", "default", f"step {latest[0]}")
         if show_earliest and earliest is not None:
-            self.add_legend("o", "default", f"@{earliest[0]}")
+            self.add_legend("o", "default", f"step {earliest[0]}")
         if len(latest[1]) > 1:
             for index, (name, _) in enumerate(latest[1]):
-                self.add_legend("█", SERIES_COLOURS[index % len(SERIES_COLOURS)], name)
+                colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+                self.add_frame_label(self._offset(latest, index) + 1, name, colour)
 
     @staticmethod
     def _offset(probe: Probe, index: int) -> int:

@@ -7,7 +7,7 @@ from rnn_tui.ui.widgets.chart_base import SERIES_COLOURS, HistoryChart
 from rnn_tui.ui.widgets.history import DEFAULT_MAX_POINTS, BoundedHistory
 
 # Metrics in [0, 1] (BOUNDED_METRICS) are drawn on a fixed 0..1 axis so progress is not
-# exaggerated.
+# exaggerated; the others (errors) on an axis from 0.
 
 
 class MetricChart(HistoryChart):
@@ -25,27 +25,17 @@ class MetricChart(HistoryChart):
         classes: str | None = None,
     ) -> None:
         super().__init__(title=f"held-out {metric}", name=name, id=id, classes=classes)
-        self.metric = metric
-        self.target = target
         self.values = BoundedHistory(max_points, reduce="mean")
-
-    def _configure(self) -> None:
-        self._apply_limits()
-        super()._configure()
+        self.set_metric(metric, target)
 
     def set_metric(self, metric: str, target: float | None) -> None:
         """Change the metric's name and goal (None: no goal line)."""
         self.metric, self.target = metric, target
         self.chart_title = f"held-out {metric}"
-        if self.is_mounted:
-            self._apply_limits()
+        bounded = metric in BOUNDED_METRICS
+        self.fixed_y = (0.0, 1.0) if bounded else None
+        self.y_includes = None if bounded else 0.0
         self.mark_dirty()
-
-    def _apply_limits(self) -> None:
-        if self.metric in BOUNDED_METRICS:
-            self.set_ylimits(0.0, 1.0)
-        else:
-            self.set_ylimits(0.0, None)
 
     def add(self, step: int, value: float) -> None:
         """Record the metric at `step`."""

@@ -1,4 +1,4 @@
-"""Small fixes around textual-plot: a NO_COLOR-safe canvas and x ticks that fit."""
+"""A fix around textual-plot: a canvas that survives NO_COLOR and refreshes once per draw."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any, Self
 from textual.geometry import Region
 from textual.strip import Strip
 from textual_hires_canvas import Canvas
-from textual_plot import NumericAxisFormatter
 
 
 class StyledCanvas(Canvas):
@@ -43,20 +42,3 @@ class StyledCanvas(Canvas):
         if self._holding:
             return self
         return super().refresh(*regions, **kwargs)
-
-
-class SpacedTicks(NumericAxisFormatter):
-    """Numeric ticks a few labels apart, none whose label would run off the right edge."""
-
-    cells = 56
-    """Width of the axis in cells; the chart sets it before each draw."""
-
-    def get_ticks(self, min_: float, max_: float, max_ticks: int = 8) -> list[float]:
-        ticks = super().get_ticks(min_, max_, min(max_ticks, max(self.cells // 7, 2)))
-        span = max_ - min_ if max_ > min_ else 1.0
-        labels = self.get_labels_for_ticks(ticks)
-        return [
-            tick
-            for tick, label in zip(ticks, labels, strict=True)
-            if (max_ - tick) / span * self.cells >= len(label) / 2
-        ]

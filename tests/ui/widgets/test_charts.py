@@ -11,7 +11,7 @@ from rnn_tui.ui.widgets import (
     LossChart,
     MetricChart,
 )
-from rnn_tui.ui.widgets.log_axis import LogTickFormatter
+from rnn_tui.ui.widgets.chart_base import LEVEL_GLYPHS
 
 
 async def settle(pilot):
@@ -53,18 +53,18 @@ async def test_grad_norm_on_log_axis_with_clipping_and_threshold(host):
         for step, norm in enumerate(norms):
             chart.add(step, norm, clipped=norm > 2.0)
         chart.redraw()
-        assert isinstance(chart._y_formatter, LogTickFormatter)
+        assert all(label.startswith("10") for label in chart._y_axis.labels)  # 10ⁿ ticks
         line = next(d for d in chart._datasets if isinstance(d, LinePlot))
         assert np.allclose(line.y, np.log10(norms))
         scatters = [d for d in chart._datasets if isinstance(d, ScatterPlot)]
-        threshold = next(d for d in scatters if d.marker == "╌")
+        threshold = next(d for d in scatters if d.marker in LEVEL_GLYPHS)
         assert np.allclose(threshold.y, np.log10(2.0))
         clipped = next(d for d in scatters if d.marker == "x")
         assert clipped.x.tolist() == [1.0, 3.0]
         assert chart.clip_fraction == pytest.approx(0.4)
         chart.set_max_norm(None)
         chart.redraw()
-        assert not any(getattr(d, "marker", "") == "╌" for d in chart._datasets)
+        assert not any(getattr(d, "marker", "") in LEVEL_GLYPHS for d in chart._datasets)
 
 
 @pytest.mark.asyncio
@@ -80,11 +80,11 @@ async def test_grad_through_time_keeps_earliest_probe_and_lays_parts_end_to_end(
         assert chart.earliest[0] == 0 and chart.latest[0] == 900
         lines = [d for d in chart._datasets if isinstance(d, LinePlot)]
         marks = [d for d in chart._datasets if isinstance(d, ScatterPlot)]
-        assert [line.x.tolist() for line in lines] == [[0, 1, 2, 3, 4], [5, 6, 7]]
+        assert [line.x.tolist() for line in lines] == [[1, 2, 3, 4, 5], [6, 7, 8]]  # t from 1
         assert np.allclose(lines[1].y, np.log10(2.0))
         assert np.allclose(marks[0].y, -3.0)  # earliest encoder probe, as markers
-        assert [v.x for v in chart._v_lines] == [4.5]
-        assert "@900" in chart.legend_text and "@0" in chart.legend_text
+        assert [v.x for v in chart._v_lines] == [5.5]
+        assert "step 900" in chart.legend_text and "step 0" in chart.legend_text
         chart.reset()
         chart.set_probe(1000, first)
         assert chart.earliest[0] == 1000
@@ -102,7 +102,7 @@ async def test_metric_axis_fixed_for_accuracy_only(host):
         rmse.redraw()
         await settle(pilot)
         assert (accuracy._y_min, accuracy._y_max) == (0.0, 1.0)
-        assert rmse._y_min == 0.0 and rmse._y_max == pytest.approx(3.0)
+        assert rmse._y_min == 0.0 and 3.0 <= rmse._y_max < 4.0
         assert "goal 0.9" in accuracy.legend_text
 
 
