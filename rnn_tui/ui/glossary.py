@@ -241,6 +241,38 @@ GLOSSARY: tuple[Term, ...] = (
         "A baseline that counts words and ignores their order; an RNN that beats it has used "
         "word order (negation, contrast).",
     ),
+    Term(
+        ("seasonal naive",),
+        "The baseline forecast 'the next value equals the one a season ago' (data.params.season).",
+    ),
+    Term(
+        ("majority class", "chance"),
+        "The accuracy of always answering the commonest class (chance: guessing uniformly).",
+    ),
+    Term(
+        ("intervention",),
+        "Setting part of the network by hand (a unit of h or c, or a gate) at some steps and "
+        "re-running the rest of the sequence: a test of what that part does (Inside panel).",
+    ),
+    Term(
+        ("ablation", "ablate"),
+        "An intervention that sets a unit to 0 at every step; ranking units by how much the "
+        "held-out metric drops without each tells which units carry the memory.",
+    ),
+    Term(
+        ("PCA", "PC1", "PC2", "principal components"),
+        "The two directions along which the hidden states vary most; the Map projects every "
+        "h_t onto them, and each axis says what share of the variance it shows.",
+    ),
+    Term(
+        ("trajectory",),
+        "One example's hidden states h_1 ... h_T drawn as a path on the Map.",
+    ),
+    Term(
+        ("separation",),
+        "Scatter between the classes' centres over the scatter within each class, at the last "
+        "step: near 0 the classes overlap, above 1 they sit apart.",
+    ),
 )
 
 
