@@ -88,6 +88,7 @@ class MainScreen(ModelLink, SettingsFlow):
         ),
         Binding("s", "next_sample", "sample", show=False),
         Binding("l", "cycle_layer", "layer", show=False),
+        Binding("v", "cycle_heatmap_row", "view row", show=False),
         Binding("escape", "leave_field", "field", show=False),
         Binding("question_mark", "help", "help"),
         Binding("q", "quit", "quit"),
@@ -325,6 +326,10 @@ class MainScreen(ModelLink, SettingsFlow):
     def action_cycle_layer(self) -> None:
         if self.panels is not None:
             self.panels.timestep.cycle_layer()
+
+    def action_cycle_heatmap_row(self) -> None:
+        if self.panels is not None:
+            self.panels.timestep.cycle_heatmap_row()
 
     def action_cycle_cell(self) -> None:
         cell = CELLS[(CELLS.index(self.scenario.model.cell) + 1) % len(CELLS)]

@@ -71,6 +71,10 @@ class EquationView(Widget):
         cell_equations("rnn", nonlinearity)
         return nonlinearity
 
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        """Wide enough for the compact equations (width: auto beside another picture)."""
+        return max(len(eq.compact) for eq in cell_equations(self.cell, self.nonlinearity))
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(cell_equations(self.cell, self.nonlinearity))
 

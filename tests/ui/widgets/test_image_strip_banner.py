@@ -5,7 +5,7 @@ import pytest
 
 from rnn_tui.ui.widgets import Banner, ImageView, SequenceStrip
 from rnn_tui.ui.widgets.image_view import to_rgb_uint8
-from rnn_tui.ui.widgets.sequence_strip import SPARK, cursor_offset, spark_chars
+from rnn_tui.ui.widgets.sequence_strip import SPARK, centred_window, spark_chars
 
 
 @pytest.mark.asyncio
@@ -37,12 +37,15 @@ def test_spark_chars_share_scale_and_flag_nan():
     assert spark_chars(np.array([0.0, 1.0, np.nan]), 0.0, 1.0) == [SPARK[0], SPARK[-1], "?"]
 
 
-def test_cursor_offset_keeps_cursor_in_view():
-    starts, widths = list(range(0, 300, 3)), [3] * 100
-    assert cursor_offset(starts, widths, 0, 0, 30) == 0
-    offset = cursor_offset(starts, widths, 60, 0, 30)
-    assert offset <= starts[60] and starts[60] + 3 <= offset + 30
-    assert cursor_offset(starts, widths, 99, offset, 30) == 300 - 30
+def test_centred_window_keeps_cursor_in_the_middle_with_whole_steps():
+    widths = [3] * 100
+    first, last = centred_window(widths, 60, 30, 1)
+    assert first < 60 < last and abs((60 - first) - (last - 60)) <= 1
+    # Whole steps, separators and a "… " at both cut edges fit in the 30 cells.
+    assert sum(widths[first : last + 1]) + (last - first + 1) + 2 + 2 <= 30
+    assert centred_window(widths, 0, 30, 1)[0] == 0
+    assert centred_window(widths, 99, 30, 1)[1] == 99
+    assert centred_window([2, 2, 2], 1, 30, 1) == (0, 2)  # all fit: nothing cut
 
 
 @pytest.mark.asyncio
