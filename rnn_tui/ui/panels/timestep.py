@@ -32,6 +32,7 @@ from rnn_tui.ui.widgets.unrolled import UnrolledNetwork
 
 EQUATION_WIDTH = 41  # the LSTM's compact gate equations, beside the bars on narrow screens
 PLOT_ROWS_WIDE = 2  # lines per series in the strip when the screen is wide (line plots)
+MIN_DIAGRAM_WIDTH = 44  # beside the equations, room for about five steps of the network
 
 
 class TimestepPanel(Vertical):
@@ -120,6 +121,7 @@ class TimestepPanel(Vertical):
             self.image_view.set_image(image)
         self.equation.nonlinearity = trace.nonlinearity or "tanh"
         self.equation.cell = trace.cell
+        self._arrange_side()
         self._show_source()
         self.unrolled.show_trace(trace, self.flat, "picture" if image is not None else "x")
         self._show_heatmap()
@@ -204,12 +206,12 @@ class TimestepPanel(Vertical):
         legend = scale_legend(kind, self.heatmap.scale, is_dark(self.app), self.heatmap.use_glyphs)
         width = max(self.content_size.width, 40) - len(legend) - 3
         long_name, short_name = f"{symbol}_t {row_label(symbol)}{layer}", f"{symbol}_t{layer}"
-        hint, key = ROW_HINTS[symbol], "v: next row"
+        hint, key, short_key = ROW_HINTS[symbol], "v: next row", "v: row"
         for name, after in (
             (long_name, ["units ↓ time →", hint, key]),
             (long_name, [hint, key]),
             (short_name, [hint, key]),
-            (long_name, [hint]),
+            (short_name, [hint, short_key]),
             (short_name, [hint]),
             (long_name, [key]),
             (short_name, []),
@@ -255,12 +257,23 @@ class TimestepPanel(Vertical):
         self.strip.plot_rows = PLOT_ROWS_WIDE if wide else 1
         # Narrow: beside the bars, under the equations, as tall as the bars allow.
         self.unrolled.compact = not wide
+        self.image_view.shrink = 1 if wide else 2
+        self._arrange_side()
         if self.trace is not None:
             self._show_source()
             self._size_bars()
             self._show_heat_title()
             part_index, t = self.position
             self.info_line.set(self._info(self.trace.parts[part_index], t))
+
+    def _arrange_side(self) -> None:
+        """Wide: the unrolled network beside the equations if that leaves it room for a
+        few steps, else under them (the GRU's equations are long)."""
+        side = self.query_one("#ts-side")
+        room = self.content_size.width - self.equation.get_content_width(self.size, self.size)
+        stacked = self.screen.has_class("-wide") and room - 2 < MIN_DIAGRAM_WIDTH
+        if side.has_class("-stacked") != stacked:
+            side.set_class(stacked, "-stacked")
 
     def _size_bars(self) -> None:
         """Beside the equations (narrow screens), the bars take just the width their units need."""

@@ -29,7 +29,7 @@ class EquationView(Widget):
     """
 
     DEFAULT_CSS = """
-    EquationView { height: auto; }
+    EquationView { height: auto; text-wrap: nowrap; text-overflow: clip; }
     EquationView > .equation--selected { color: $accent; text-style: bold reverse; }
     EquationView > .equation--line { text-style: bold; }
     EquationView > .equation--number { color: $text-muted; }

@@ -253,20 +253,26 @@ class UnrolledNetwork(Widget):
                         open_sides.discard((b, side))
         return self._close_single_gaps(sorted(shown), focus, fits)
 
-    @staticmethod
-    def _close_single_gaps(shown: list[int], focus: int, fits: Any) -> list[int]:
-        """A "…" standing for one step hides it to save a few cells: show the step, and
-        make room by dropping the shown step farthest from the focus on the other side."""
+    def _close_single_gaps(self, shown: list[int], focus: int, fits: Any) -> list[int]:
+        """A "…" standing for one step hides it to save a few cells: show the step, making
+        room by dropping the shown steps farthest from the focus on its other side; if
+        there are none, hide the step beyond it too (unless pinned), so "…" means several."""
+        assert self.plan is not None
+        keep = {focus, *self.plan.pinned}
         steps = set(shown)
         for gap in [a + 1 for a, b in zip(shown, shown[1:], strict=False) if b == a + 2]:
             trial = steps | {gap}
             while not fits(trial):
-                far = [s for s in trial if (s - focus) * (gap - focus) < 0]
+                far = [s for s in trial if (s - focus) * (gap - focus) < 0 and s not in keep]
                 if not far:
                     break
                 trial.discard(max(far, key=lambda s: abs(s - focus)))
             if fits(trial):
                 steps = trial
+                continue
+            beyond = gap + (1 if gap > focus else -1)
+            if beyond in steps and beyond not in keep:
+                steps.discard(beyond)
         return sorted(steps)
 
     def _layout(self, width: int) -> list[_Column]:

@@ -95,3 +95,40 @@ async def test_banner_levels_and_hiding(host):
         assert banner.has_class("-empty")
         with pytest.raises(ValueError):
             banner.show("x", "fatal")
+
+
+@pytest.mark.asyncio
+async def test_word_strip_centred_on_the_cursor_never_cuts_a_word(host):
+    words = ("the plot was unpredictable but the acting felt wooden and never convincing "
+             "although the music was superb .").split() * 3
+    strip = SequenceStrip()
+    async with host(strip).run_test(size=(50, 4)) as pilot:
+        strip.set_rows([("input", words)])
+        gutter = len("input") + 1
+        for cursor in range(len(words)):
+            strip.cursor = cursor
+            await pilot.pause()
+            line = strip.render_line(0)
+            body = line.text[gutter:]
+            shown = [piece for piece in body.split() if piece != "…"]
+            first, last = strip.shown_steps()
+            assert shown == words[first : last + 1]  # whole words, in order
+            cursor_text = [s.text for s in line if s.style and s.style.reverse]
+            assert [t.strip() for t in cursor_text] == [words[cursor]]
+            # Centred: as many words either side as the ends of the review allow.
+            left, right = cursor - first, last - cursor
+            if first > 0 and last < len(words) - 1:
+                assert abs(left - right) <= 2
+            assert body.startswith("… ") == (first > 0)
+            assert body.rstrip().endswith("…") == (last < len(words) - 1)
+
+
+def test_shrunk_image_averages_blocks():
+    image = np.zeros((16, 16, 3), np.uint8)
+    image[:8, :8] = 200
+    view = ImageView(image)
+    view.shrink = 2
+    pixels = view.pixels
+    assert pixels.shape == (8, 8, 3) and pixels[0, 0, 0] == 200 and pixels[7, 7, 0] == 0
+    view.shrink = 3  # 16 is not a multiple of 3: the edge is repeated
+    assert view.pixels.shape == (6, 6, 3)
