@@ -257,7 +257,7 @@ class TimestepPanel(Vertical):
         self.strip.plot_rows = PLOT_ROWS_WIDE if wide else 1
         # Narrow: beside the bars, under the equations, as tall as the bars allow.
         self.unrolled.compact = not wide
-        self.image_view.shrink = 1 if wide else 2
+        self.image_view.downsample = 1 if wide else 2
         self._arrange_side()
         if self.trace is not None:
             self._show_source()

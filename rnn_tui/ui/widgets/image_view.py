@@ -43,7 +43,7 @@ class ImageView(Widget):
 
     scale: reactive[int] = reactive(1, layout=True)
     """Repeat each pixel this many times in both directions (tiny images read better)."""
-    shrink: reactive[int] = reactive(1, layout=True)
+    downsample: reactive[int] = reactive(1, layout=True)
     """Average blocks of this many pixels square into one (a smaller picture on a short screen)."""
 
     def __init__(
@@ -69,12 +69,13 @@ class ImageView(Widget):
     def watch_scale(self) -> None:
         self._strips = []
 
-    def watch_shrink(self) -> None:
+    def watch_downsample(self) -> None:
         self._strips = []
 
     def _shrunk(self) -> np.ndarray:
-        """The image with each ``shrink`` x ``shrink`` block averaged (edges padded by repeat)."""
-        k = max(self.shrink, 1)
+        """The image with each block of ``downsample`` x ``downsample`` pixels averaged
+        (the edges padded by repeating them)."""
+        k = max(self.downsample, 1)
         if k == 1 or self._image.size == 0:
             return self._image
         height, width = self._image.shape[:2]
@@ -94,7 +95,7 @@ class ImageView(Widget):
 
     def _shown_size(self) -> tuple[int, int]:
         """(rows, columns) of pixels drawn, after shrinking and scaling."""
-        k = max(self.shrink, 1)
+        k = max(self.downsample, 1)
         height, width = self._image.shape[:2]
         return -(-height // k) * self.scale, -(-width // k) * self.scale
 

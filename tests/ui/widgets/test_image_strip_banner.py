@@ -99,8 +99,8 @@ async def test_banner_levels_and_hiding(host):
 
 @pytest.mark.asyncio
 async def test_word_strip_centred_on_the_cursor_never_cuts_a_word(host):
-    words = ("the plot was unpredictable but the acting felt wooden and never convincing "
-             "although the music was superb .").split() * 3
+    review = "the plot was unpredictable but the acting felt wooden and never convincing"
+    words = [*review.split(), "although", "the", "music", "was", "superb", "."] * 3
     strip = SequenceStrip()
     async with host(strip).run_test(size=(50, 4)) as pilot:
         strip.set_rows([("input", words)])
@@ -127,8 +127,8 @@ def test_shrunk_image_averages_blocks():
     image = np.zeros((16, 16, 3), np.uint8)
     image[:8, :8] = 200
     view = ImageView(image)
-    view.shrink = 2
+    view.downsample = 2
     pixels = view.pixels
     assert pixels.shape == (8, 8, 3) and pixels[0, 0, 0] == 200 and pixels[7, 7, 0] == 0
-    view.shrink = 3  # 16 is not a multiple of 3: the edge is repeated
+    view.downsample = 3  # 16 is not a multiple of 3: the edge is repeated
     assert view.pixels.shape == (6, 6, 3)
