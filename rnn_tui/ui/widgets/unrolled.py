@@ -7,6 +7,7 @@ reverse video, its input and output in full.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from rich.segment import Segment
@@ -42,6 +43,18 @@ class _Column(NamedTuple):
     ruler: str
     x: str | None
     y: str | None
+
+
+class _Widths(dict[int, int]):
+    """Column widths of steps, computed on first use."""
+
+    def __init__(self, width_of: Callable[[int], int]) -> None:
+        super().__init__()
+        self._width_of = width_of
+
+    def __missing__(self, index: int) -> int:
+        self[index] = value = self._width_of(index)
+        return value
 
 
 def _cut(label: str, width: int) -> str:
@@ -106,6 +119,7 @@ class UnrolledNetwork(Widget):
         self._rows: list[Strip] | None = None
         self._key: tuple[Any, ...] | None = None
         self._columns: list[_Column] = []
+        self._at: int | None = None  # the cursor while a frame is laid out
 
     # -- data in -----------------------------------------------------------------
     def show_plan(self, plan: UnrolledPlan, cursor: int | None = None) -> None:
@@ -148,7 +162,7 @@ class UnrolledNetwork(Widget):
         """
         assert self.plan is not None
         step = self.plan.steps[index]
-        at_cursor = index == self.cursor
+        at_cursor = index == self._at
         limit = MAX_CURSOR_LABEL if at_cursor else MAX_LABEL
         part = PART_SHORT.get(step.part, "") if len(self.plan.parts) > 1 else ""
         first = index == 0 or self.plan.steps[index - 1].part != step.part or (lead and bool(part))
@@ -181,7 +195,7 @@ class UnrolledNetwork(Widget):
         the first step's when there is no cursor."""
         if self.plan is None or not self.plan.steps:
             return None
-        return self.cursor if self.cursor is not None else 0
+        return self._at if self._at is not None else 0
 
     def state_names(self, index: int) -> tuple[str, str]:
         """What step ``index`` hands on, counted from 1: ("h_3", "") or ("h_3", "c_3") for
@@ -202,7 +216,7 @@ class UnrolledNetwork(Widget):
             gap = max(gap, self._named_width(left))
         return gap
 
-    def _total(self, shown: list[int], widths: list[int]) -> int:
+    def _total(self, shown: list[int], widths: _Widths) -> int:
         """Cells needed to draw steps ``shown`` (sorted) with markers at both ends."""
         left = len(self._left_marker(shown[0])) + GAP
         right = self._right_marker(shown[-1])
@@ -219,9 +233,9 @@ class UnrolledNetwork(Widget):
         neighbours in turn, as many as fit."""
         assert self.plan is not None
         count = len(self.plan.steps)
-        focus = self.cursor if self.cursor is not None and 0 <= self.cursor < count else 0
+        focus = self._at if self._at is not None and 0 <= self._at < count else 0
         anchors = list(dict.fromkeys([focus, *(p for p in self.plan.pinned if 0 <= p < count)]))
-        widths = [self._width_of(i) for i in range(count)]
+        widths = _Widths(self._width_of)  # only the steps tried: a trace may have thousands
         shown: set[int] = set()
 
         def fits(steps: set[int]) -> bool:
@@ -308,6 +322,7 @@ class UnrolledNetwork(Widget):
         if self._rows is not None and key == self._key:
             return self._rows
         self._key = key
+        self._at = self.cursor  # a plain attribute: layout asks it thousands of times
         rows = [_Canvas(width) for _ in range(6)]
         self._columns = self._layout(width) if self.plan is not None and width > 0 else []
         if self._columns:
@@ -326,7 +341,7 @@ class UnrolledNetwork(Widget):
         middle.put(0, left, "muted" if left in ("…", "enc") else "base")
         previous_end, previous = len(left), None
         for column in columns:
-            at_cursor = column.step == self.cursor
+            at_cursor = column.step == self._at
             lines = HEAVY if at_cursor else LIGHT
             edge = "edge" if at_cursor else "base"
             centre = column.box + box_width // 2

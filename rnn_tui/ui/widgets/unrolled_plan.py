@@ -8,6 +8,7 @@ trace exists.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from rnn_tui.core.vocabulary import CELL_LABELS, Cell, Topology
@@ -47,8 +48,9 @@ class UnrolledPlan:
     def carried(self) -> str:
         return CARRIED[self.cell]
 
-    @property
+    @cached_property
     def parts(self) -> list[str]:
+        """The parts in order: ["rnn"], or ["encoder", "decoder"]. Asked for every label."""
         return list(dict.fromkeys(step.part for step in self.steps))
 
 
