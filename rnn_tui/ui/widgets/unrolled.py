@@ -211,9 +211,10 @@ class UnrolledNetwork(Widget):
     def _gap(self, left: int, right: int) -> int:
         """Cells between the boxes of two shown steps: "─▶", "─…─▶" over hidden steps,
         wider after the named step to hold its state's name."""
-        gap = GAP if right == left + 1 else GAP_SKIP
+        skipped = right != left + 1
+        gap = GAP_SKIP if skipped else GAP
         if left == self._named_after():
-            gap = max(gap, self._named_width(left))
+            gap = max(gap, self._named_width(left) + (2 if skipped else 0))  # "─h_3─…▶"
         return gap
 
     def _total(self, shown: list[int], widths: _Widths) -> int:
@@ -404,13 +405,13 @@ class UnrolledNetwork(Widget):
         line = "═" if boundary else "─"
         text = line * (length - 1) + "▶"
         h, c = names
-        middle = h or ("…" if skipped else "")
+        middle = (h + "─…" if h else "…") if skipped else h
         at = 0
         if middle and length >= len(middle) + 2:
             at = max((length - 1 - len(middle)) // 2, 1 if length > len(middle) + 2 else 0)
             text = text[:at] + middle + text[at + len(middle) :]
         middle_row.put(start, text, "edge" if boundary else "muted")
-        if h:
+        if h and len(middle) <= length - 1:
             middle_row.put(start + at, h, "base")
         if c:
             top_row.put(start + max((length - len(c)) // 2, 0), c, "base")

@@ -116,6 +116,11 @@ async def test_trace_columns_and_the_cursor(host, name, width):
             ]
             assert reversed_text == [plan.steps[cursor].x]
             assert f"t={t + 1}" in lines[0]
+            # Steps left out between two boxes are marked, even on the named arrow.
+            box = len(plan.box) + 2
+            for a, b in zip(widget._columns, widget._columns[1:], strict=False):
+                between = lines[3][a.box + box : b.box]
+                assert ("…" in between) == (b.step != a.step + 1), (between, a, b)
             # No "…" standing for one lone step: such a step is drawn instead.
             indices = [c.step for c in widget._columns]
             assert all(b - a != 2 for a, b in zip(indices, indices[1:], strict=False))
@@ -148,3 +153,19 @@ def test_trace_plan_uses_the_real_inputs_and_outputs():
     assert plan.steps[-1].y == short_output(trace.part("rnn").outputs[-1])
     assert all(step.y is None for step in plan.steps[:-1])  # so-far guesses are not outputs
     assert plan_from_trace(traced("captioning"), "picture").start == "picture"
+
+
+@pytest.mark.asyncio
+async def test_a_long_trace_is_laid_out_from_the_steps_near_the_cursor_only(host):
+    """A frame looked at every step's label: 600 ms for 1,000 steps on each key press."""
+    from rnn_tui.ui.widgets.unrolled_plan import UnrolledPlan, UnrolledStep
+
+    steps = tuple(UnrolledStep("rnn", t, f"{t / 7:.3g}", f"{t / 9:.3g}") for t in range(5000))
+    widget = UnrolledNetwork()
+    async with host(widget).run_test(size=(120, 8)) as pilot:
+        asked = []
+        original = widget._width_of
+        widget._width_of = lambda index, lead=False: asked.append(index) or original(index, lead)
+        widget.show_plan(UnrolledPlan("lstm", steps, "h_0", pinned=(4999,)), 2500)
+        await pilot.pause()
+        assert 2500 in [s.t for s in widget.shown_steps] and len(asked) < 100
