@@ -44,9 +44,17 @@ LR_FACTOR = 2.0
 MOVE = Binding.Group("t", compact=True)
 LR = Binding.Group("lr", compact=True)
 PANEL = Binding.Group("panel", compact=True)
+VIEW = Binding.Group("view", compact=True)  # what the timestep panel shows: layer, heatmap row
 WIDE_FOOTER = 120  # columns from which the footer has room for every key
 HELP_SCREEN = "rnn-tui-help"
-FOOTER_WHEN_WIDE = {"next_panel", "previous_panel", "next_sample", "cycle_layer", "leave_field"}
+FOOTER_WHEN_WIDE = {
+    "next_panel",
+    "previous_panel",
+    "next_sample",
+    "cycle_layer",
+    "cycle_heatmap_row",
+    "leave_field",
+}
 
 
 class MainScreen(ModelLink, SettingsFlow):
@@ -87,8 +95,9 @@ class MainScreen(ModelLink, SettingsFlow):
             key_display="⇤",
         ),
         Binding("s", "next_sample", "sample", show=False),
-        Binding("l", "cycle_layer", "layer", show=False),
-        Binding("v", "cycle_heatmap_row", "view row", show=False),
+        # One footer entry "lv view" when wide: the footer has no room for two.
+        Binding("l", "cycle_layer", "layer", show=False, group=VIEW),
+        Binding("v", "cycle_heatmap_row", "heatmap row", show=False, group=VIEW),
         Binding("escape", "leave_field", "field", show=False),
         Binding("question_mark", "help", "help"),
         Binding("q", "quit", "quit"),
