@@ -48,6 +48,7 @@ LR_FACTOR = 2.0
 MOVE = Binding.Group("t", compact=True)
 LR = Binding.Group("lr", compact=True)
 PANEL = Binding.Group("panel", compact=True)
+VIEW = Binding.Group("view", compact=True)  # what the timestep panel shows: layer, heatmap row
 WIDE_FOOTER = 120  # columns from which the footer has room for every key
 HELP_SCREEN = "rnn-tui-help"
 FOOTER_WHEN_WIDE = {
@@ -56,6 +57,7 @@ FOOTER_WHEN_WIDE = {
     "enter_panel",
     "next_sample",
     "cycle_layer",
+    "cycle_heatmap_row",
     "leave_field",
 }
 WITH_FIELDS = ("setup", "try", "compare", "inside")  # panels enter_panel goes into
@@ -102,7 +104,9 @@ class MainScreen(ModelLink, SettingsFlow):
         # showing a panel focuses nothing, so space and the arrows stay the app's.
         Binding("enter,down", "enter_panel", "fields", show=False, key_display="⏎"),
         Binding("s", "next_sample", "sample", show=False),
-        Binding("l", "cycle_layer", "layer", show=False),
+        # One footer entry "lv view" when wide: the footer has no room for two.
+        Binding("l", "cycle_layer", "layer", show=False, group=VIEW),
+        Binding("v", "cycle_heatmap_row", "heatmap row", show=False, group=VIEW),
         Binding("escape", "leave_field", "leave", show=False),
         Binding("question_mark", "help", "help"),
         Binding("q", "quit", "quit"),
@@ -379,6 +383,10 @@ class MainScreen(ModelLink, SettingsFlow):
     def action_cycle_layer(self) -> None:
         if self.panels is not None:
             self.panels.timestep.cycle_layer()
+
+    def action_cycle_heatmap_row(self) -> None:
+        if self.panels is not None:
+            self.panels.timestep.cycle_heatmap_row()
 
     def action_cycle_cell(self) -> None:
         cell = CELLS[(CELLS.index(self.scenario.model.cell) + 1) % len(CELLS)]

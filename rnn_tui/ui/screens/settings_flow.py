@@ -102,6 +102,7 @@ class SettingsFlow(ScreenParts):
 
         def switch() -> None:
             self.session.apply(scenario, "data")
+            self.sample = 0  # another scenario's data: its first held-out sample
             self.scenario_changed(scenario, note=f"Opened {scenario.name}: {scenario.summary}")
 
         self.confirm_discard(

@@ -29,7 +29,7 @@ class EquationView(Widget):
     """
 
     DEFAULT_CSS = """
-    EquationView { height: auto; }
+    EquationView { height: auto; text-wrap: nowrap; text-overflow: clip; }
     EquationView > .equation--selected { color: $accent; text-style: bold reverse; }
     EquationView > .equation--line { text-style: bold; }
     EquationView > .equation--number { color: $text-muted; }
@@ -70,6 +70,10 @@ class EquationView(Widget):
     def validate_nonlinearity(self, nonlinearity: str) -> str:
         cell_equations("rnn", nonlinearity)
         return nonlinearity
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        """Wide enough for the compact equations (width: auto beside another picture)."""
+        return max(len(eq.compact) for eq in cell_equations(self.cell, self.nonlinearity))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(cell_equations(self.cell, self.nonlinearity))

@@ -43,6 +43,8 @@ class ImageView(Widget):
 
     scale: reactive[int] = reactive(1, layout=True)
     """Repeat each pixel this many times in both directions (tiny images read better)."""
+    downsample: reactive[int] = reactive(1, layout=True)
+    """Average blocks of this many pixels square into one (a smaller picture on a short screen)."""
 
     def __init__(
         self,
@@ -67,19 +69,41 @@ class ImageView(Widget):
     def watch_scale(self) -> None:
         self._strips = []
 
+    def watch_downsample(self) -> None:
+        self._strips = []
+
+    def _shrunk(self) -> np.ndarray:
+        """The image with each block of ``downsample`` x ``downsample`` pixels averaged
+        (the edges padded by repeating them)."""
+        k = max(self.downsample, 1)
+        if k == 1 or self._image.size == 0:
+            return self._image
+        height, width = self._image.shape[:2]
+        pad = ((0, -height % k), (0, -width % k), (0, 0))
+        image = np.pad(self._image.astype(np.float64), pad, mode="edge")
+        blocks = image.reshape(image.shape[0] // k, k, image.shape[1] // k, k, 3)
+        return np.rint(blocks.mean(axis=(1, 3))).astype(np.uint8)
+
     @property
     def pixels(self) -> np.ndarray:
-        """The image after scaling, with an even number of rows (bottom padded black)."""
-        image = self._image.repeat(self.scale, axis=0).repeat(self.scale, axis=1)
+        """The image after shrinking and scaling, with an even number of rows (bottom
+        padded black)."""
+        image = self._shrunk().repeat(self.scale, axis=0).repeat(self.scale, axis=1)
         if image.shape[0] % 2:
             image = np.concatenate((image, np.zeros_like(image[:1])), axis=0)
         return image
 
+    def _shown_size(self) -> tuple[int, int]:
+        """(rows, columns) of pixels drawn, after shrinking and scaling."""
+        k = max(self.downsample, 1)
+        height, width = self._image.shape[:2]
+        return -(-height // k) * self.scale, -(-width // k) * self.scale
+
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        return self._image.shape[1] * self.scale
+        return self._shown_size()[1]
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return -(-self._image.shape[0] * self.scale // 2)
+        return -(-self._shown_size()[0] // 2)  # two pixel rows per line
 
     def render_line(self, y: int) -> Strip:
         if not self._strips:

@@ -7,6 +7,7 @@ from functools import lru_cache
 import numpy as np
 from rich.color import Color as RichColor
 from rich.style import Style
+from rich.text import Text
 
 LEVELS_PER_SIDE = 8
 """Quantisation steps for each sign; level 8 is zero, 0 is -1 and 16 is +1."""
@@ -97,3 +98,32 @@ def is_dark(app: object) -> bool:
     """Whether the app's theme is dark (defaults to dark when unknown)."""
     theme = getattr(app, "current_theme", None)
     return bool(getattr(theme, "dark", True))
+
+
+# -- colour scales: what a colour means, for a legend beside the picture ----------------
+SIGNED_LEVELS = tuple(range(0, 2 * LEVELS_PER_SIDE + 1, 2))  # -1 ... 0 ... +1, 9 swatches
+GATE_LEVELS = tuple(range(ZERO_LEVEL, 2 * LEVELS_PER_SIDE + 1, 2))  # 0 ... 1, 5 swatches
+
+
+def _number(value: float, signed: bool) -> str:
+    text = f"{value:.2g}" if abs(value) < 100 else f"{value:.0f}"
+    text = text.replace("-", "−")
+    return f"+{text}" if signed and value > 0 else text
+
+
+def scale_legend(kind: str, scale: float, dark: bool, glyphs: bool) -> Text:
+    """A colour scale as text: "−1 ▕swatches▏ +1" for a signed row scaled to ``scale``,
+    "0 ▕swatches▏ 1" for a gate (in [0, 1]). With ``glyphs`` the swatches are the glyphs
+    that stand for the colours, so the legend reads under NO_COLOR too."""
+    if kind == "gate":
+        low, high, levels = _number(0, False), _number(1, False), GATE_LEVELS
+    else:
+        low, high, levels = _number(-scale, True), _number(scale, True), SIGNED_LEVELS
+    text = Text(f"{low} ")
+    if glyphs:
+        text.append("".join(level_glyph(level) for level in levels))  # zero is blank
+    else:
+        for level in levels:
+            text.append(" ", Style(bgcolor=RichColor.from_rgb(*level_rgb(level, dark))))
+    text.append(f" {high}")
+    return text

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
 from rnn_tui.ui.widgets.heatmap_lines import glyph_segments, half_block_segments
-from rnn_tui.ui.widgets.palette import cell_style, is_dark, quantize, wants_glyphs
+from rnn_tui.ui.widgets.palette import cell_style, is_dark, quantize, scale_legend, wants_glyphs
 
 KINDS = ("signed", "gate", "state")
 SUMMARY_WIDTH = 19
@@ -62,6 +63,8 @@ class VectorBars(Widget):
     packs two units per cell ("▌": left unit as foreground, right unit as background).
     Glyph mode (NO_COLOR, 16 colours) draws sign/magnitude glyphs instead of colours.
     Units beyond the width are cut and counted ("+40"). Rows end with mean, min, max.
+    The last line is the colour scale: -1 to +1 for every row, except the "state" rows
+    scaled to their own largest value, whose range it names ("c_t ±2.3").
     """
 
     DEFAULT_CSS = """
@@ -78,6 +81,8 @@ class VectorBars(Widget):
     """Draw glyphs instead of colours: None decides from the terminal."""
     show_summary: reactive[bool] = reactive(True)
     """Show mean/min/max at the end of each row (dropped anyway when very narrow)."""
+    show_legend: reactive[bool] = reactive(True, layout=True)
+    """End with a line giving the colour scale."""
 
     def __init__(
         self,
@@ -107,7 +112,9 @@ class VectorBars(Widget):
         return list(self._rows)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._rows) + 1 if self._rows else 1
+        if not self._rows:
+            return 1
+        return len(self._rows) + (2 if self.show_legend else 1)
 
     @property
     def use_glyphs(self) -> bool:
@@ -140,6 +147,8 @@ class VectorBars(Widget):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self.rich_style
+        if y == len(self._rows) + 1 and self.show_legend and self._rows:
+            return self._legend(width)
         if y > len(self._rows) or width <= 0:
             return Strip.blank(width, base)
         label_width, _, summary_width = self._layout(width)
@@ -196,3 +205,24 @@ class VectorBars(Widget):
         if summary_width:
             text += "mean   min   max".rjust(summary_width)
         return Strip([Segment(text, muted)]).adjust_cell_length(width, self.rich_style)
+
+    def legend_text(self, width: int) -> Text:
+        """The colour scale, and the range of each row not drawn on -1..+1, as fits ``width``."""
+        ramp = scale_legend("signed", 1.0, is_dark(self.app), self.use_glyphs)
+        ramp = Text("colour ").append_text(ramp) if len(ramp) + 7 <= width else ramp
+        own = [row for row in self._rows if row.kind == "state" and row.scale != 1.0]
+        notes = [
+            "  " + ", ".join(f"{row.label} ±{row.scale:.2g}" for row in own),
+            "  " + ", ".join(row.label for row in own) + ": ± own max",
+            "  others ± own max",
+        ]
+        for note in notes if own else []:
+            if len(ramp) + len(note) <= width:
+                return ramp.append(note, self.get_component_rich_style("vector-bars--muted"))
+        return ramp
+
+    def _legend(self, width: int) -> Strip:
+        label_width = self._layout(width)[0]
+        text = Text(" " * label_width).append_text(self.legend_text(width - label_width))
+        strip = Strip(list(text.render(self.app.console))).apply_style(self.rich_style)
+        return strip.crop(0, width).adjust_cell_length(width, self.rich_style)

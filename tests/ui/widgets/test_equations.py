@@ -81,3 +81,13 @@ async def test_cell_switch_changes_height(host):
         assert view.size.height == 1
         with pytest.raises(ValueError):
             view.cell = "lstmm"
+
+
+@pytest.mark.asyncio
+async def test_long_equation_is_cut_not_wrapped(host):
+    """A wrapped GRU n_t line pushed h_t's equation out of the widget's four lines."""
+    view = EquationView("gru")
+    async with host(view).run_test(size=(45, 8)) as pilot:
+        await pilot.pause()
+        lines = [line.text for line in view.render_lines(view.region.reset_offset)]
+        assert view.size.height == 4 and lines[3].startswith("h_t = (1 − z_t)")

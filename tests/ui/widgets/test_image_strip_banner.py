@@ -5,7 +5,7 @@ import pytest
 
 from rnn_tui.ui.widgets import Banner, ImageView, SequenceStrip
 from rnn_tui.ui.widgets.image_view import to_rgb_uint8
-from rnn_tui.ui.widgets.sequence_strip import SPARK, cursor_offset, spark_chars
+from rnn_tui.ui.widgets.sequence_strip import SPARK, centred_window, spark_chars
 
 
 @pytest.mark.asyncio
@@ -37,12 +37,15 @@ def test_spark_chars_share_scale_and_flag_nan():
     assert spark_chars(np.array([0.0, 1.0, np.nan]), 0.0, 1.0) == [SPARK[0], SPARK[-1], "?"]
 
 
-def test_cursor_offset_keeps_cursor_in_view():
-    starts, widths = list(range(0, 300, 3)), [3] * 100
-    assert cursor_offset(starts, widths, 0, 0, 30) == 0
-    offset = cursor_offset(starts, widths, 60, 0, 30)
-    assert offset <= starts[60] and starts[60] + 3 <= offset + 30
-    assert cursor_offset(starts, widths, 99, offset, 30) == 300 - 30
+def test_centred_window_keeps_cursor_in_the_middle_with_whole_steps():
+    widths = [3] * 100
+    first, last = centred_window(widths, 60, 30, 1)
+    assert first < 60 < last and abs((60 - first) - (last - 60)) <= 1
+    # Whole steps, separators and a "… " at both cut edges fit in the 30 cells.
+    assert sum(widths[first : last + 1]) + (last - first + 1) + 2 + 2 <= 30
+    assert centred_window(widths, 0, 30, 1)[0] == 0
+    assert centred_window(widths, 99, 30, 1)[1] == 99
+    assert centred_window([2, 2, 2], 1, 30, 1) == (0, 2)  # all fit: nothing cut
 
 
 @pytest.mark.asyncio
@@ -92,3 +95,40 @@ async def test_banner_levels_and_hiding(host):
         assert banner.has_class("-empty")
         with pytest.raises(ValueError):
             banner.show("x", "fatal")
+
+
+@pytest.mark.asyncio
+async def test_word_strip_centred_on_the_cursor_never_cuts_a_word(host):
+    review = "the plot was unpredictable but the acting felt wooden and never convincing"
+    words = [*review.split(), "although", "the", "music", "was", "superb", "."] * 3
+    strip = SequenceStrip()
+    async with host(strip).run_test(size=(50, 4)) as pilot:
+        strip.set_rows([("input", words)])
+        gutter = len("input") + 1
+        for cursor in range(len(words)):
+            strip.cursor = cursor
+            await pilot.pause()
+            line = strip.render_line(0)
+            body = line.text[gutter:]
+            shown = [piece for piece in body.split() if piece != "…"]
+            first, last = strip.shown_steps()
+            assert shown == words[first : last + 1]  # whole words, in order
+            cursor_text = [s.text for s in line if s.style and s.style.reverse]
+            assert [t.strip() for t in cursor_text] == [words[cursor]]
+            # Centred: as many words either side as the ends of the review allow.
+            left, right = cursor - first, last - cursor
+            if first > 0 and last < len(words) - 1:
+                assert abs(left - right) <= 2
+            assert body.startswith("… ") == (first > 0)
+            assert body.rstrip().endswith("…") == (last < len(words) - 1)
+
+
+def test_shrunk_image_averages_blocks():
+    image = np.zeros((16, 16, 3), np.uint8)
+    image[:8, :8] = 200
+    view = ImageView(image)
+    view.downsample = 2
+    pixels = view.pixels
+    assert pixels.shape == (8, 8, 3) and pixels[0, 0, 0] == 200 and pixels[7, 7, 0] == 0
+    view.downsample = 3  # 16 is not a multiple of 3: the edge is repeated
+    assert view.pixels.shape == (6, 6, 3)
