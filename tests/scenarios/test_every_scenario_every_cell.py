@@ -24,9 +24,10 @@ def test_scenario_is_described_and_data_is_fast(name):
     scenario = load_scenario(name)
     assert scenario.name == name
     assert len(scenario.description) > 200 and "try" in scenario.description.lower()
-    start = time.perf_counter()
+    # CPU time, not wall time: on a shared machine the wall clock measures the neighbours.
+    start = time.process_time()
     build_dataset(scenario)
-    assert time.perf_counter() - start < 3  # under 1 s when the machine is quiet
+    assert time.process_time() - start < 3  # under 1 s of CPU for every built-in
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import time
 from collections.abc import Callable
@@ -19,16 +20,26 @@ from rnn_tui.ui.screens.help import HelpScreen
 from rnn_tui.ui.screens.main import MainScreen
 
 READY_TIMEOUT = 120.0  # spawning the trainer imports torch: seconds on a busy 2-core machine
+POLL_SECONDS = 0.1
 
 
 async def wait_for(
     pilot, condition: Callable[[], bool], timeout: float = READY_TIMEOUT, what: str = ""
 ) -> None:
+    """Until ``condition()`` holds (the app runs meanwhile), then let the screen settle.
+
+    Polls with asyncio.sleep, not pilot.pause(0.1): each pause walks every widget of the
+    main screen, 0.15 s of CPU a second of waiting (measured; the app itself idles at
+    0.01), and waiting for a model to load is most of a UI test's time.
+    """
+    if condition():
+        return
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what or condition}")
-        await pilot.pause(0.1)
+        await asyncio.sleep(POLL_SECONDS)
+    await pilot.pause()
 
 
 def main_screen(app: RnnTuiApp) -> MainScreen:
@@ -82,9 +93,11 @@ async def test_space_trains_and_pauses_then_quit_stops_the_process():
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.session.step >= 20, 60, "20 training steps")
         await pilot.press("space")
-        await wait_for(pilot, lambda: not screen.session.running, 10, "the pause")
-        await pilot.pause(0.5)
+        # The "paused" state report comes after every step trained (one queue, in order).
+        await wait_for(pilot, lambda: screen.session.why == "paused", 30, "the pause")
         paused_at = screen.session.step
+        # Not a wait for something: a window in which steps, if any, would show (the
+        # training process sends them every 0.1 s while it runs).
         await pilot.pause(0.5)
         assert screen.session.step == paused_at, "training went on after pause"
         await pilot.press("tab", "tab")  # timestep -> training -> try: charts drew on the way
@@ -283,6 +296,7 @@ async def test_try_it_answers_typed_text_and_names_unknown_words():
         assert panel.source == "typed" and panel.trace.parts[0].labels[-1] == "<unk>"
 
 
+@pytest.mark.slow
 async def test_compare_trains_the_three_cells_on_the_same_data():
     app = RnnTuiApp("sine-waves")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -304,22 +318,38 @@ async def test_compare_trains_the_three_cells_on_the_same_data():
         assert not panel.process.alive
 
 
-async def run_command(pilot, name: str, answer: str | None = None) -> None:
-    """Pick a command in the palette by typing its name; answer its path prompt if any."""
+def highlighted_command(app) -> str:
+    """The palette's highlighted entry ("" when the palette is not up or still searching)."""
+    from textual.command import CommandList, CommandPalette
+
+    if not isinstance(app.screen, CommandPalette):
+        return ""
+    option = app.screen.query_one(CommandList).highlighted_option
+    return "" if option is None else str(option.prompt)
+
+
+async def run_command(pilot, name: str, answer: str) -> None:
+    """Pick a command in the palette by typing its name, answer its path prompt, and wait
+    for the message it ends with (each file command says what it did, or why not)."""
     from rnn_tui.ui.screens.prompt import PromptScreen
 
-    await pilot.press("ctrl+p")
-    await pilot.press(*name)
-    await pilot.pause(0.3)
-    await pilot.press("enter")
-    await pilot.pause(0.3)
-    if answer is not None:
-        await wait_for(
-            pilot, lambda: isinstance(pilot.app.screen, PromptScreen), 5, "the path prompt"
-        )
-        pilot.app.screen.query_one("Input").value = answer
+    app = pilot.app
+    said: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, *args, **kwargs: (
+        said.append(str(message)) or notify(message, *args, **kwargs)
+    )
+    try:
+        await pilot.press("ctrl+p")
+        await pilot.press(*name)
+        await wait_for(pilot, lambda: name in highlighted_command(app), 30, f"{name!r} listed")
         await pilot.press("enter")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen), 30, "the prompt")
+        app.screen.query_one("Input").value = answer
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: bool(said), 30, f"the message of {name!r}")
+    finally:
+        del app.notify  # the class's own again
 
 
 async def test_palette_saves_and_loads_weights_exports_a_trace_and_a_screenshot(tmp_path):

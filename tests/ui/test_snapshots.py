@@ -8,6 +8,7 @@ Update after an intended change with `pytest tests/ui/test_snapshots.py --snapsh
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
@@ -30,7 +31,7 @@ async def ready(pilot) -> None:
             break
         if time.monotonic() > deadline:
             raise AssertionError("the model did not load in time")
-        await pilot.pause(0.1)
+        await asyncio.sleep(0.1)  # not pilot.pause(0.1): that walks every widget each time
     for field in app.screen.query("Input"):
         field.cursor_blink = False
     await pilot.pause(0.2)

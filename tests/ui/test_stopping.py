@@ -1,8 +1,16 @@
-"""Quitting or switching scenario while training stops the training within a second."""
+"""Quitting or switching scenario while training stops the training within a second.
+
+Measured in events and CPU time, not on the wall clock (a shared machine stretches
+that): quitting, the training process obeys the quit command (exit code 0) rather than
+being terminated after `TrainingProcess.stop`'s one-second wait; switching, the training
+process spends under a second of its own CPU between the switch and the new model's
+"ready" (one step of the old training, then the new Trainer).
+"""
 
 from __future__ import annotations
 
-import time
+import os
+from pathlib import Path
 
 from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.protocol import Ready, Report, Steps
@@ -12,6 +20,13 @@ from .test_app_pilot import wait_for, wait_ready
 
 STOP_SECONDS = 1.0
 LONG_RUN = {"training.steps": 1_000_000}  # still training whenever the test acts
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a live process, from /proc (10 ms resolution)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
 
 
 async def start_training(pilot, scenario: str):
@@ -31,14 +46,14 @@ async def test_quitting_while_training_stops_the_training_process_within_a_secon
         process = screen.session.process._process
         await pilot.press("q")
         assert isinstance(app.screen, ConfirmScreen)  # training would be lost: asked first
-        asked_at = time.monotonic()
         await pilot.press("y")
-    # Under run_test the app shuts down as the block ends (in a terminal, at once).
-    while process.is_alive() and time.monotonic() - asked_at < 5:
-        time.sleep(0.01)
-    stopped = time.monotonic() - asked_at
+    # Under run_test the app shuts down as the block ends (in a terminal, at once); its
+    # shutdown joins the training process, terminating it if it has not quit in a second.
     assert not process.is_alive() and not app.is_running
-    assert stopped < STOP_SECONDS, f"the training process took {stopped:.2f} s to stop"
+    assert process.exitcode == 0, (
+        f"the training process did not quit by itself within {STOP_SECONDS:.0f} s "
+        f"(exit code {process.exitcode}: terminated or killed)"
+    )
 
 
 async def test_switching_scenario_while_training_stops_the_old_training_within_a_second():
@@ -46,29 +61,41 @@ async def test_switching_scenario_while_training_stops_the_old_training_within_a
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start_training(pilot, "sine-waves")
         process = screen.session.process
-        seen: list[tuple[float, Report]] = []
+        pid = process.pid
+        seen: list[tuple[float, Report]] = []  # (the training process's CPU seconds when drained, report)
         original = process.drain
 
         def drain(limit: int = 1000) -> list[Report]:
             reports = original(limit)
-            seen.extend((time.monotonic(), report) for report in reports)
+            if reports:
+                cpu = cpu_seconds(pid)
+                seen.extend((cpu, report) for report in reports)
             return reports
 
         process.drain = drain
+        reset_at: list[float] = []  # the training process's CPU seconds when told to reset
+        reset = screen.session.reset
+
+        def timed_reset(*args, **kwargs) -> None:
+            reset_at.append(cpu_seconds(pid))
+            reset(*args, **kwargs)
+
+        screen.session.reset = timed_reset
         screen.open_scenario("stock-prices")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)  # training would be lost: asked first
-        switched_at = time.monotonic()
         await pilot.press("y")
         assert screen.scenario.name == "stock-prices"
         await wait_for(pilot, lambda: screen.session.ready, 60, "the new scenario's model")
-        ready_at, ready = next((t, r) for t, r in seen if isinstance(r, Ready))
-        # From the switch to "ready" is: finishing the old step, building the new
-        # Trainer (its own clock says how long), and the report's trip (<= 0.1 s).
-        stop = ready_at - switched_at - ready.seconds
-        assert stop < STOP_SECONDS, f"the old training took {stop:.2f} s to let go"
+        at = next(i for i, (_, r) in enumerate(seen) if isinstance(r, Ready))
+        # From the switch to "ready" the training process finishes the old step and builds
+        # the new Trainer (about 0.03 s of CPU); a loop that went on training first would
+        # spend ~0.01 s a step.
+        assert len(reset_at) == 1, reset_at
+        stop = seen[at][0] - reset_at[0]
+        assert stop < STOP_SECONDS, f"the old training took {stop:.2f} s of CPU to let go"
         assert screen.scenario.name == "stock-prices" and not screen.session.running
         assert screen.session.step == 0
-        after = [r for t, r in seen if isinstance(r, Steps) and t >= ready_at]
+        after = [r for _, r in seen[at + 1 :] if isinstance(r, Steps)]
         assert not after, "reports of the old training came after the new model's"
         assert process.alive  # the same process, ready for the new scenario

@@ -17,8 +17,16 @@ LEAVE_ALT_SCREEN = b"\x1b[?1049l"
 SHOW_CURSOR = b"\x1b[?25h"
 
 
+# SIGHUP and SIGINT take the same path as SIGTERM (one handler): the slow suite runs them.
 @pytest.mark.parametrize(
-    "how", ["SIGTERM", "SIGHUP", "SIGINT", "ctrl+c"], ids=lambda how: how.lower()
+    "how",
+    [
+        "SIGTERM",
+        pytest.param("SIGHUP", marks=pytest.mark.slow),
+        pytest.param("SIGINT", marks=pytest.mark.slow),
+        "ctrl+c",
+    ],
+    ids=lambda how: how.lower(),
 )
 def test_the_app_exits_cleanly_and_restores_the_terminal(how, tmp_path):
     terminal = Terminal(tmp_path)

@@ -44,11 +44,12 @@ def rule_label(review: list[str]) -> int:
 
 
 def test_generation_is_fast_and_deterministic():
-    start = time.perf_counter()
+    # CPU time, not wall time: this machine is shared, and the budget is about our work.
+    start = time.process_time()
     first = sentiment.generate(sentiment.Params(), seed=3)
-    seconds = time.perf_counter() - start
-    print(f"sentiment generation at defaults: {seconds:.2f} s")
-    assert seconds < 3.0  # < 1 s on a quiet machine; loose for a shared one
+    seconds = time.process_time() - start
+    print(f"sentiment generation at defaults: {seconds:.2f} s of CPU")
+    assert seconds < 3.0  # < 1 s measured; loose on purpose
     again = sentiment.generate(sentiment.Params(), seed=3)
     other = sentiment.generate(sentiment.Params(), seed=4)
     assert torch.equal(first.train.inputs, again.train.inputs)

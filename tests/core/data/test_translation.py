@@ -33,11 +33,12 @@ def pairs(dataset, split) -> list[tuple[list[str], list[str]]]:
 
 
 def test_generation_is_fast_and_deterministic():
-    start = time.perf_counter()
+    # CPU time, not wall time: this machine is shared, and the budget is about our work.
+    start = time.process_time()
     first = translation.generate(translation.Params(), seed=5)
-    seconds = time.perf_counter() - start
-    print(f"translation generation at defaults: {seconds:.2f} s")
-    assert seconds < 3.0  # < 1 s on a quiet machine; loose for a shared one
+    seconds = time.process_time() - start
+    print(f"translation generation at defaults: {seconds:.2f} s of CPU")
+    assert seconds < 3.0  # < 1 s measured; loose on purpose
     again = translation.generate(translation.Params(), seed=5)
     other = translation.generate(translation.Params(), seed=6)
     assert torch.equal(first.train.inputs, again.train.inputs)

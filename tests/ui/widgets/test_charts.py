@@ -148,7 +148,10 @@ async def test_charts_survive_no_color_while_hidden_then_shown(monkeypatch):
         chart.redraw()
         await pilot.pause()
         app.query_one(TabbedContent).active = "b"
-        await pilot.pause(0.2)
+        for _ in range(100):  # until the shown tab is laid out, not for a fixed time
+            await pilot.pause()
+            if chart.size.width:
+                break
         app.save_screenshot("/dev/null")
         assert app.no_color and chart.size.width == 60
 
