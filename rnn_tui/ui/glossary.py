@@ -269,6 +269,24 @@ GLOSSARY: tuple[Term, ...] = (
         "One example's hidden states h_1 ... h_T drawn as a path on the Map.",
     ),
     Term(
+        ("unrolled network", "unrolled"),
+        "The recurrent loop drawn as one copy of the cell per timestep, h_t carried from each "
+        "copy to the next: the same weights at every step (Timestep panel).",
+    ),
+    Term(
+        ("colour scale", "colour"),
+        "What a colour means: blue negative, red positive, brighter further from 0, over the "
+        "range printed beside it (glyphs instead of colour without colour).",
+    ),
+    Term(
+        ("heatmap row", "view"),
+        "Which quantity the heatmap shows over time for every unit: h, c or one gate (key v).",
+    ),
+    Term(
+        ("candidate", "candidate state", "candidate cell"),
+        "What a gated cell proposes to write before its gates decide how much: LSTM g, GRU n.",
+    ),
+    Term(
         ("separation",),
         "Scatter between the classes' centres over the scatter within each class, at the last "
         "step: near 0 the classes overlap, above 1 they sit apart.",
