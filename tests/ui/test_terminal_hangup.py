@@ -46,7 +46,8 @@ def _reach(terminal: Terminal, moment: str) -> None:
         terminal.read_until(STATE_GLYPH["ready"], READY_TIMEOUT)
         os.write(terminal.master, b"\t\t\t")  # timestep -> training -> try it -> compare
         terminal.read_until("steps per cell", STARTUP_TIMEOUT)
-        os.write(terminal.master, b"\r")  # its steps field has the focus: start comparing
+        # enter goes into its steps field, enter again starts comparing
+        os.write(terminal.master, b"\r\r")
         _wait_for_processes(terminal, 3)  # the tracker, the training and compare processes
     if moment == "training":
         terminal.read_until(STATE_GLYPH["ready"], READY_TIMEOUT)

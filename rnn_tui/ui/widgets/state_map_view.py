@@ -56,7 +56,8 @@ class StateMapView(HistoryChart):
     DEFAULT_CSS = "StateMapView { height: 1fr; min-height: 8; }"
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(title="", id=id, classes=classes)
+        super().__init__(title="", x_title="PC1", id=id, classes=classes)
+        self.integer_x = False  # principal-component scores, not training steps
         self.data: MapData | None = None
         self.step = 0
 
@@ -153,7 +154,7 @@ class StateMapView(HistoryChart):
         data = self.data
         x_title, y_title = self.axis_titles
         self.chart_title = f"{y_title} · markers at t={self.step + 1}:"
-        self.set_xlabel(x_title)
+        self.x_title = x_title  # drawn by HistoryChart on the bottom row
         if data is None or data.steps == 0:
             return
         groups = self.groups()
