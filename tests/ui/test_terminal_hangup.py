@@ -46,8 +46,10 @@ def _reach(terminal: Terminal, moment: str) -> None:
         terminal.read_until(STATE_GLYPH["ready"], READY_TIMEOUT)
         os.write(terminal.master, b"\t\t\t")  # timestep -> training -> try it -> compare
         terminal.read_until("steps per cell", STARTUP_TIMEOUT)
-        # enter goes into its steps field, enter again starts comparing
-        os.write(terminal.master, b"\r\r")
+        mark = len(terminal.output)
+        os.write(terminal.master, b"\r")  # into its steps field (the status says so) ...
+        terminal.read_until("typing", STARTUP_TIMEOUT, since=mark)
+        os.write(terminal.master, b"\r")  # ... and enter starts comparing
         _wait_for_processes(terminal, 3)  # the tracker, the training and compare processes
     if moment == "training":
         terminal.read_until(STATE_GLYPH["ready"], READY_TIMEOUT)
@@ -66,7 +68,9 @@ def _wait_for_processes(terminal: Terminal, count: int) -> None:
     """Wait until the app has started ``count`` processes."""
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while len(descendants(terminal.process.pid)) < count:
-        assert time.monotonic() < deadline, f"fewer than {count} processes started"
+        assert time.monotonic() < deadline, (
+            f"fewer than {count} processes started: {terminal.output[-700:]!r}"
+        )
         assert terminal.wait_exit(0.01) is None, "the app exited"
 
 
