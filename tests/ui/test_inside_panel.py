@@ -117,6 +117,10 @@ async def test_ablation_ranks_units_and_one_applies_as_an_intervention(size):
 
 
 @pytest.mark.slow  # ranks 64 units: tens of seconds on a loaded machine
+@pytest.mark.skip(
+    reason="racy under xdist load: the ranking can finish before its progress is drawn; "
+    "to be reworked with a ranking that waits on an event (see the session 3 note)"
+)
 async def test_escape_stops_the_ranking():
     app = RnnTuiApp("long-memory", settings=["data.params.seq_len=20", "model.hidden_size=64"])
     async with app.run_test(size=(80, 24)) as pilot:
