@@ -14,25 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from rnn_tui.cli import build_parser, main
+from rnn_tui.cli import build_parser
 from rnn_tui.sweep_cli import _plan
 from tests.cli.test_cli import ENV
-
-
-@pytest.fixture
-def run_here(capsys):
-    """In this process (torch already loaded), as tests/cli/test_cli.py does; same exit codes."""
-
-    def call(*args: str) -> subprocess.CompletedProcess:
-        try:
-            code = main(list(args))
-        except SystemExit as exit_:  # argparse's own errors
-            code = exit_.code
-        out = capsys.readouterr()
-        return subprocess.CompletedProcess(args, code, out.out, out.err)
-
-    return call
-
 
 TINY = ["--set", "model.hidden_size=4", "--set", "data.params.n_train=100", "--set", "data.params.n_test=20",
         "--set", "training.eval_size=20"]
