@@ -7,11 +7,13 @@ from rnn_tui.core.scenario import load_scenario
 from rnn_tui.core.training import Trainer
 
 
+@pytest.mark.slow
 def test_sine_waves_beats_persistence_by_far():
     summary = Trainer(load_scenario("sine-waves")).run()
     assert summary.reached and summary.final.metric <= 0.5  # RMSE at most half of persistence's
 
 
+@pytest.mark.slow
 def test_stock_prices_is_reported_against_persistence_without_look_ahead():
     trainer = Trainer(load_scenario("stock-prices"))
     data = trainer.dataset
@@ -29,6 +31,7 @@ def test_stock_prices_column_choice():
     assert "FTSE" in trainer.dataset.name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_exploding_gradients_clipping_makes_the_difference(seed):
     base = load_scenario("exploding-gradients").with_changes({"training.seed": seed})
