@@ -79,7 +79,17 @@ def test_train_says_how_many_held_out_targets_and_shows_baselines(tmp_path, run_
     assert "no baseline is computed for this data" in text
 
 
-@pytest.mark.parametrize("topology", ["seq2seq", "seq2vec", "vec2seq", "encoder-decoder"])
+# A new process each (torch imported anew): the fast suite keeps the encoder-decoder, the
+# one with two parts; tests/core/test_topologies_and_trace.py traces them all in-process.
+@pytest.mark.parametrize(
+    "topology",
+    [
+        pytest.param("seq2seq", marks=pytest.mark.slow),
+        pytest.param("seq2vec", marks=pytest.mark.slow),
+        pytest.param("vec2seq", marks=pytest.mark.slow),
+        "encoder-decoder",
+    ],
+)
 def test_trace_every_topology(tmp_path, topology):
     if topology == "vec2seq":
         pytest.importorskip("rnn_tui.core.data.captioning")

@@ -37,13 +37,22 @@ async def ready(pilot) -> None:
     await pilot.pause(0.2)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-@pytest.mark.parametrize("scenario", ["sentiment", "translation"])
+# The fast suite keeps one of each size and topology; the slow suite adds the other two.
+MAIN_SCREENS = [
+    pytest.param("sentiment", (80, 24), id="sentiment-80x24"),
+    pytest.param("sentiment", (120, 40), id="sentiment-120x40", marks=pytest.mark.slow),
+    pytest.param("translation", (80, 24), id="translation-80x24", marks=pytest.mark.slow),
+    pytest.param("translation", (120, 40), id="translation-120x40"),
+]
+
+
+@pytest.mark.parametrize(("scenario", "size"), MAIN_SCREENS)
 def test_main_screen(snap_compare, monkeypatch, scenario, size):
     monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "truecolor")
     assert snap_compare(RnnTuiApp(scenario), terminal_size=size, run_before=ready)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scenario", ["sentiment"])
 def test_training_panel_before_training(snap_compare, monkeypatch, scenario):
     monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "truecolor")

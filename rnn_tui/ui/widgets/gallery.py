@@ -163,6 +163,8 @@ class Gallery(App):
 
     # -- training replay: data in as it arrives, drawn at 10 fps ------------------
     def _frame(self) -> None:
+        if not self.is_running:
+            return  # shutting down: the widgets are removed before the app's timers stop
         total = len(self.curves["step"])
         if self.replay_step < total:
             end = min(self.replay_step + 20, total)
