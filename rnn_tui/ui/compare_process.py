@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from rnn_tui.core.vocabulary import CELLS, Cell
 from rnn_tui.ui.protocol import CellDone, Command, Failed, Quit, Report, State, Steps
+from rnn_tui.ui.training_process import ParentWatch
 
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue
@@ -34,7 +35,7 @@ def _train_cell(
     steps: int,
     commands: Queue[Command],
     reports: Queue[Report],
-    parent_pid: int,
+    parent: ParentWatch,
 ) -> bool:
     """Train one cell; False if told to quit (or orphaned)."""
     pending: list[StepReport] = []
@@ -45,7 +46,7 @@ def _train_cell(
         if time.perf_counter() - flushed > FLUSH_SECONDS or report.diverged:
             reports.put(Steps(cell, tuple(pending)))
             pending, flushed = [], time.perf_counter()
-            if os.getppid() != parent_pid or _quit_asked(commands):
+            if not parent.alive() or _quit_asked(commands):
                 return False
         if report.diverged:
             break
@@ -78,10 +79,11 @@ def compare_main(
 
         torch.set_num_threads(1)
         dataset = None
+        parent = ParentWatch(parent_pid)
         for cell in CELLS:
             trainer = Trainer(scenario.with_changes({"model.cell": cell}), dataset=dataset)
             dataset = trainer.dataset
-            if not _train_cell(trainer, cell, steps, commands, reports, parent_pid):
+            if not _train_cell(trainer, cell, steps, commands, reports, parent):
                 reports.cancel_join_thread()  # quitting: do not wait for the app to read
                 os._exit(0)
             final = None if trainer.diverged else trainer.evaluate()
