@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from multiprocessing.queues import Queue as MpQueue
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -51,7 +52,9 @@ class SweepRun:
     cell: str
     seed: int
     steps: int
-    scenario: Scenario
+    # None in a sweep read back from its file (`SweepResult.from_json`): a record of what
+    # ran, not something to train again.
+    scenario: Scenario | None = None
 
 
 @dataclass(frozen=True)
@@ -338,6 +341,14 @@ class SweepResult:
             ts = sorted(by_t)
             out[cell] = (np.array(ts, dtype=float), np.array([statistics.median(by_t[t]) for t in ts]))
         return out
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> SweepResult:
+        """The sweep `rnn-tui sweep --json` wrote to ``path`` (``to_json`` of the result
+        read is that file's content); a file that is not one is a one-paragraph RnnTuiError."""
+        from rnn_tui.core.sweep_file import read_sweep
+
+        return read_sweep(path)
 
     def to_json(self) -> dict[str, Any]:
         plan = self.plan

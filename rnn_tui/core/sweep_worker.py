@@ -44,6 +44,9 @@ def init_worker(progress: Queue[tuple[int, int]]) -> None:
 def run_point(run: SweepRun) -> SweepPoint:
     """Train ``run`` for its steps and measure it; errors the user can fix stay RnnTuiError."""
     started = time.perf_counter()
+    if run.scenario is None:
+        raise RnnTuiError(f"the run {run.cell} {run.value} seed {run.seed} was read from a file; "
+                          "plan the sweep again (plan_sweep) to train it.")
     try:
         trainer = Trainer(run.scenario)
         step_seconds = _train(trainer, run)
