@@ -447,8 +447,8 @@ def caption(result: SweepResult | None, view: str, long: bool = False) -> Text:
                     "to fit. Vary a sequence length (data.params.seq_len) to see time against T.")
     fits = result.timing_fits("step")
     slopes = ", ".join(f"{cell} {fit.slope:.2f}" for cell, fit in fits.items() if fit is not None)
-    text = Text("log-log slope: ", style="bold")
-    text.append(f"{slopes} (1: time ∝ T). {WHY_TIME_GROWS}")
+    timing = Text("log-log slope: ", style="bold")
+    timing.append(f"{slopes} (1: time ∝ T). {WHY_TIME_GROWS}")
     if long:
-        text.append(f" {WHY_BELOW_ONE} Median over seeds.")
-    return text
+        timing.append(f" {WHY_BELOW_ONE} Median over seeds.")
+    return timing
