@@ -204,18 +204,17 @@ class SweepPanel(Vertical):
         self.scenario = scenario
         if not renamed:
             return
-        self.spec = default_spec(scenario)
-        for name in FIELDS:
-            self._field(name).value = getattr(self.spec, name)
+        self._fill(default_spec(scenario))
         if not self.running and self.result is None:
             self._say(self._idle_text())
 
+    def _fill(self, spec: SweepSpec) -> None:
+        self.spec = spec
+        for name in FIELDS:
+            self._field(name).value = getattr(spec, name)
+
     def _idle_text(self) -> Text:
-        return Text(
-            f"enter runs the sweep on {self.scenario.name} ({WORKERS} worker process"
-            f"{'es' if WORKERS > 1 else ''}; pauses main training) · escape stops · "
-            "ctrl+t metric / time · ctrl+o opens a saved sweep"
-        )
+        return Text("enter runs · escape stops · ctrl+t metric / time · ctrl+o opens a saved sweep")
 
     # -- running --------------------------------------------------------------------
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -289,11 +288,11 @@ class SweepPanel(Vertical):
         self._show_result(result)
         done, planned = len(result.points), len(result.plan.runs)
         if result.interrupted:
-            self._say(Text(f"Stopped: {done} / {planned} runs finished (shown). enter runs again.",
+            self._say(Text(f"Stopped: {done} / {planned} runs finished (shown) · enter runs again",
                            style="bold"))
         else:
-            self._say(Text(f"Done: {done} / {planned} runs in {result.seconds:.0f} s · "
-                           "ctrl+t: time per step · ctrl+p: save as JSON"))
+            self._say(Text(f"Done: {done} / {planned} runs in {result.seconds:.0f} s · ctrl+t time "
+                           "per step · ctrl+p save as JSON"))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """An unexpected failure in the sweep's worker: one line, not a traceback."""
@@ -340,10 +339,13 @@ class SweepPanel(Vertical):
             return
         self.plan, self.points, self.source = result.plan, list(result.points), source
         self._show_result(result)
-        where = f" from {source}" if source else ""
-        self._say(Text(f"Opened{where}: {result.plan.scenario}, {len(result.points)} / "
-                       f"{len(result.plan.runs)} runs" + (" (interrupted)" if result.interrupted else "")
-                       + " · ctrl+t: time per step"))
+        plan = result.plan
+        if plan.scenario == self.scenario.name:  # enter runs it again (other scenarios' keys may not fit)
+            self._fill(SweepSpec(plan.key, ",".join(map(value_text, plan.values)), ",".join(plan.cells),
+                                 ",".join(map(str, plan.seeds)), str(max(run.steps for run in plan.runs))))
+        where = f" {source}" if source else ""
+        self._say(Text(f"Opened{where} ({plan.scenario}, {len(result.points)} / {len(plan.runs)} runs"
+                       + (", interrupted" if result.interrupted else "") + ") · ctrl+t time"))
 
     def _show_result(self, result: SweepResult | None = None) -> None:
         if result is None and self.plan is not None:

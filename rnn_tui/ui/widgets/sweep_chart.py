@@ -17,7 +17,7 @@ RANGE_GLYPH = "│"
 GOAL_COLOUR = SERIES_COLOURS[4]
 CHANCE_COLOUR = "grey50"
 RANGE_SAMPLES = 64  # points along a range bar: enough to mark every row it spans
-X_PAD = 0.04  # of the x range on each side, so the first and last values sit off the frame
+PAD_CELLS = 2  # cells between the frame and the first and last values
 
 
 def cell_colour(cell: str) -> str:
@@ -33,6 +33,19 @@ def marker(cell: str) -> str:
 def numeric(values: Sequence[Value]) -> bool:
     """Whether the values can stand on a number line (bools and text cannot)."""
     return all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+
+
+def padded(lo: float, hi: float, cells: int) -> tuple[float, float]:
+    """x limits that put ``lo`` and ``hi`` PAD_CELLS cells inside the frame, at the centres
+    of their cells (a value on a cell boundary could round to either neighbour); one value
+    goes in the middle."""
+    if cells < 2 * PAD_CELLS + 3:
+        return lo - 0.5, hi + 0.5
+    if hi <= lo:
+        width = 1.0 / (cells - 1)
+        return lo - (cells - 1) // 2 * width, lo + (cells - 1 - (cells - 1) // 2) * width
+    width = (hi - lo) / (cells - 1 - 2 * PAD_CELLS)
+    return lo - PAD_CELLS * width, hi + PAD_CELLS * width
 
 
 def x_positions(values: Sequence[Value]) -> list[float]:
@@ -64,10 +77,6 @@ class SweepChart(HistoryChart):
             bounded = plan.metric in BOUNDED_METRICS
             self.fixed_y = (0.0, 1.0) if bounded else None
             self.y_includes = None if bounded else 0.0
-            positions = x_positions(plan.values)
-            lo, hi = min(positions), max(positions)
-            pad = (hi - lo) * X_PAD or 0.5
-            self.x_span = (lo - pad, hi + pad)
         self.mark_dirty()
 
     def reset(self) -> None:
@@ -86,25 +95,26 @@ class SweepChart(HistoryChart):
         plan = result.plan
         place = dict(zip(plan.values, x_positions(plan.values), strict=True))
         span = (min(place.values()), max(place.values()))
+        self.x_span = padded(*span, self.plot_width)
         self.hline(plan.target, span, GOAL_COLOUR, f"goal {plan.target:g}")
         if result.chance is not None and result.chance_label:
             self.hline(result.chance, span, CHANCE_COLOUR, f"{result.chance_label} {result.chance:g}")
         aggregates = result.aggregates()
         cells = [c for c in plan.cells if any(a.cell == c for a in aggregates)]
-        # Range bars a column apart per cell, so three cells' bars at one value stay apart.
-        column = (self.x_span[1] - self.x_span[0]) / max(self.plot_width - 1, 1) if self.x_span else 0.0
-        for index, cell in enumerate(cells):
+        # One cell's width in x: each cell's bars and letters sit a column apart.
+        column = (self.x_span[1] - self.x_span[0]) / max(self.plot_width - 1, 1)
+        for cell in cells:
+            mine = [a for a in aggregates if a.cell == cell and np.isfinite(a.metric_mean)]
+            x = np.array([place[a.value] for a in mine])
+            y = np.array([a.metric_mean for a in mine])
+            self.line(x, y, cell_colour(cell), None)
+        for index, cell in enumerate(cells):  # range bars over the lines, so they show whole
             shift = (index - (len(cells) - 1) / 2) * column
             for a in aggregates:
                 if a.cell == cell and a.seeds > 1 and np.isfinite([a.metric_min, a.metric_max]).all():
                     ys = np.linspace(a.metric_min, a.metric_max, RANGE_SAMPLES)
                     self.markers(np.full_like(ys, place[a.value] + shift), ys, RANGE_GLYPH,
                                  cell_colour(cell), None)
-        for cell in cells:
-            mine = [a for a in aggregates if a.cell == cell and np.isfinite(a.metric_mean)]
-            x = np.array([place[a.value] for a in mine])
-            y = np.array([a.metric_mean for a in mine])
-            self.line(x, y, cell_colour(cell), None)
         for index, cell in enumerate(cells):
             # Last, so a letter is never under another cell's line; a column apart, so
             # cells with the same score read "rlg" rather than one letter hiding two.

@@ -9,14 +9,12 @@ import numpy as np
 from rnn_tui.core.sweep import SweepResult
 from rnn_tui.ui.widgets.axis_grid import CellAxis
 from rnn_tui.ui.widgets.chart_base import HistoryChart
-from rnn_tui.ui.widgets.sweep_chart import cell_colour, marker
+from rnn_tui.ui.widgets.sweep_chart import cell_colour, marker, padded
 
 SLOPE_ONE_GLYPH = "·"
 SLOPE_ONE_COLOUR = "grey50"
-X_PAD = 0.05  # of the log10(T) range on each side
 WHY_TIME_GROWS = (
-    "Step t needs h_{t-1}, which needs h_{t-2}, and so on: a sequence is T steps one after "
-    "another that cannot run in parallel over time, so the work grows with T."
+    "Step t needs h_{t-1}: the T steps run one after another, never in parallel over time."
 )
 WHY_BELOW_ONE = (
     "Slope 1 is time in proportion to T; below 1, a cost paid once per training step (the "
@@ -71,8 +69,12 @@ class SweepTimeChart(HistoryChart):
             ts, seconds = first
             self.sparse_markers(np.log10(t), seconds[0] * t / ts[0], SLOPE_ONE_GLYPH,
                                 SLOPE_ONE_COLOUR, "slope 1")
-        for cell, (ts, seconds) in series.items():
-            self.markers(np.log10(ts), seconds, marker(cell), cell_colour(cell), cell)
+        # Letters a column apart (see SweepChart), so equal times read "rlg".
+        lo, hi = self._x_limits()
+        column = (hi - lo) / max(self.plot_width - 1, 1)
+        for index, (cell, (ts, seconds)) in enumerate(series.items()):
+            shift = (index - (len(series) - 1) / 2) * column
+            self.markers(np.log10(ts) + shift, seconds, marker(cell), cell_colour(cell), cell)
 
     def _fit_axes(self) -> None:
         # The base fits y (log10 decades); x gets its ticks on the measured T, labelled as
@@ -80,10 +82,13 @@ class SweepTimeChart(HistoryChart):
         super()._fit_axes()
         if not self.timesteps:
             return
-        logs = [log10(t) for t in self.timesteps]
-        lo, hi = min(logs), max(logs)
-        pad = (hi - lo) * X_PAD or 0.1
+        logs = tuple(log10(t) for t in self.timesteps)
+        lo, hi = self._x_limits()
         cells = self._scale_rectangle.width
-        self._x_axis = CellAxis(lo - pad, hi + pad, cells, tuple(logs), tuple(map(str, self.timesteps)))
+        self._x_axis = CellAxis(lo, hi, cells, logs, tuple(map(str, self.timesteps)))
         self._fit_mapping()
         self.set_xlimits(self._x_axis.lo, self._x_axis.hi)
+
+    def _x_limits(self) -> tuple[float, float]:
+        """log10 of the lowest and highest T, a little apart from the frame."""
+        return padded(log10(self.timesteps[0]), log10(self.timesteps[-1]), self.plot_width)
