@@ -303,7 +303,7 @@ GLOSSARY: tuple[Term, ...] = (
         "that scored highest. A long bar: the result depends on luck (the initial weights).",
     ),
     Term(
-        ("T", "sequence length T"),
+        ("sequence length T",),
         "Recurrent steps per example (the input's length, plus the decoder's steps): how many "
         "times the cell runs, one after another.",
     ),

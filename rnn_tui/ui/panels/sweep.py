@@ -431,7 +431,8 @@ def caption(result: SweepResult | None, view: str, long: bool = False) -> Text:
     """What the chart shows, in words: over what, how, and (timing) why; ``long`` adds
     what a slope below 1 means (when the panel has the rows)."""
     if result is None:
-        return Text("")
+        return Text("No sweep shown yet: enter runs the one in the fields; ctrl+o opens a saved "
+                    "one (docs/sweeps has some).")
     plan = result.plan
     steps = "/".join(f"{s:,}" for s in sorted({run.steps for run in plan.runs}))
     seeds = ", ".join(map(str, plan.seeds))

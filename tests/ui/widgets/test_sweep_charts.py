@@ -184,3 +184,14 @@ async def test_a_sweep_with_one_length_says_there_is_no_slope():
         await shown(pilot, panel, result, "time")
         caption = str(panel.query_one("#sweep-caption").render())
         assert "Every run has T = 7 recurrent steps: no slope to fit" in caption
+
+
+def test_every_term_the_sweep_view_shows_is_in_the_glossary():
+    from rnn_tui.ui.glossary import defined
+
+    chart, time_chart = SweepChart(), SweepTimeChart()
+    chart.show(sweep())
+    shown = [chart.x_title.rsplit(".", 1)[-1], chart.chart_title.removeprefix("held-out "), "held-out",
+             time_chart.chart_title, time_chart.x_title.removesuffix(" (log scale)"),
+             "goal", "chance", "slope 1", "log-log slope", "│", "sweep", "runs", "worker process", "h_{t-1}"]
+    assert [term for term in shown if not defined(term)] == []
