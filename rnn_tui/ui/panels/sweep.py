@@ -69,14 +69,32 @@ def default_spec(scenario: Scenario) -> SweepSpec:
     (where recurrence costs, and where memory is tested), else the hidden size."""
     params = scenario.data.params
     seq_len = params.get("seq_len")
+    values: tuple[int, ...] = ()
     if isinstance(seq_len, int) and not isinstance(seq_len, bool):
-        key, values = "data.params.seq_len", tuple(SEQ_LEN_LADDER)
-    else:
+        key = "data.params.seq_len"
+        values = _allowed(scenario, key, set(SEQ_LEN_LADDER))
+        if len(values) < 3:  # the data's bounds exclude short sequences (or long ones)
+            values = _allowed(scenario, key, {seq_len // 2, seq_len, seq_len * 3 // 2, seq_len * 2})
+    if len(values) < 2:
         size = scenario.model.hidden_size
         key, values = "model.hidden_size", tuple(sorted({max(2, size // 4), max(2, size // 2), size}))
     steps = min(scenario.training.steps, DEFAULT_STEPS)
     return SweepSpec(key, ",".join(map(str, values)), ",".join(CELLS),
                      str(scenario.training.seed), str(steps))
+
+
+def _allowed(scenario: Scenario, key: str, candidates: set[int]) -> tuple[int, ...]:
+    """The candidates the data accepts, ascending (its parameters' bounds, no data built)."""
+    from rnn_tui.core.changes import check_data_params
+
+    allowed = []
+    for value in sorted(candidates):
+        try:
+            check_data_params(scenario.with_changes({key: value}))
+        except RnnTuiError:
+            continue
+        allowed.append(value)
+    return tuple(allowed)
 
 
 def plan_from(scenario: Scenario, spec: SweepSpec) -> SweepPlan:
@@ -225,6 +243,11 @@ class SweepPanel(Vertical):
         """Plan and run ``spec`` on the current scenario (the plan is checked in the worker)."""
         if self.running:
             self._say(Text("A sweep is running; escape stops it first.", style="bold"))
+            return
+        panels = getattr(self.parts, "panels", None)
+        if panels is not None and panels.compare.running:  # two at once would halve both
+            self._say(Text("A comparison is running (Compare panel); escape there stops it.",
+                           style="bold"))
             return
         self.spec = spec
         self.plan, self.points, self.result, self.source, self.steps_done = None, [], None, "", 0
