@@ -98,7 +98,7 @@ def main_commands(screen: MainScreen) -> list[Command]:
 
 def sweep_commands(screen: MainScreen) -> list[Command]:
     """The Sweep panel's: run one, open or save a file, switch its chart."""
-    from rnn_tui.ui.panels.sweep import suggested_file
+    from rnn_tui.ui.panels.sweep_plan import suggested_file
     from rnn_tui.ui.screens import files
 
     def run() -> None:

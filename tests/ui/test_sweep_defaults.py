@@ -6,7 +6,7 @@ import pytest
 
 from rnn_tui.core.errors import RnnTuiError
 from rnn_tui.core.scenario import builtin_names, load_scenario
-from rnn_tui.ui.panels.sweep import SweepSpec, default_spec, plan_from
+from rnn_tui.ui.panels.sweep_plan import SweepSpec, default_spec, plan_from
 
 
 @pytest.mark.parametrize("name", builtin_names())
