@@ -126,6 +126,16 @@ async def test_a_saved_sweep_opens_from_the_prompt_and_a_bad_file_says_why(tmp_p
         status = str(panel.query_one("#sweep-status").render())
         assert f"✖ {bad}: field 'key' is missing" in status
         assert panel.result.points == expected.points  # the shown sweep stays
+        # The palette offers the panel's commands; one switches the chart to timing.
+        from rnn_tui.ui.commands import main_commands
+
+        commands = {name: run for name, _, run in main_commands(main_screen(app))}
+        assert {"Sweep: run…", "Sweep: open a file…", "Sweep: save as JSON…"} <= set(commands)
+        commands["Sweep: metric / time per step"]()
+        assert panel.view == "time" and main_screen(app).panel == "sweep"
+        assert "log-log slope: rnn 0.53, lstm 0.51, gru 0.71" in str(panel.query_one("#sweep-caption").render())
+        panel.save_file(str(tmp_path / "again.json"))
+        assert SweepResult.from_json(tmp_path / "again.json").points == expected.points
 
 
 def pool_workers() -> list[multiprocessing.Process]:
