@@ -201,6 +201,9 @@ class SweepPanel(Vertical):
 
         try:
             plan = plan_from(scenario, spec)
+            if stop.is_set():  # stopped (or the app ended) while the data was being checked
+                self.post_message(self.Finished(SweepResult(plan, (), interrupted=True)))
+                return
             self.post_message(self.Planned(plan))
 
             def on_point(point: SweepPoint) -> None:
@@ -263,12 +266,11 @@ class SweepPanel(Vertical):
         text = Text(f"{len(self.points)} / {len(plan.runs)} runs", style="bold")
         total = plan.total_steps
         if total:
-            text.append(f" · {self.steps_done:,} / {total:,} training steps")
+            text.append(f" · {self.steps_done:,} / {total:,} steps")
         if self.points:
             p = self.points[-1]
-            text.append(f" · last: {p.cell} {value_text(p.value)} seed {p.seed}: "
-                        f"{plan.metric} {p.metric:.3g}")
-        text.append(" · escape stops")
+            text.append(f" · {p.cell} {value_text(p.value)} seed {p.seed}: {plan.metric} {p.metric:.3g}")
+        text.append(" · esc stops")
         return text
 
     def action_stop_or_leave(self) -> None:
