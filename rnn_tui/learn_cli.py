@@ -64,13 +64,17 @@ def check(lesson: Lesson, seed: int) -> int:
 
 
 def open_in_app(lesson: Lesson) -> int:
+    import importlib
+
     try:
-        from rnn_tui.ui.lesson_app import run_lesson_app  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
+        module = importlib.import_module("rnn_tui.ui.lesson_app")
+    except ModuleNotFoundError as error:
+        if error.name != "rnn_tui.ui.lesson_app":  # a missing import inside it is a bug: show it
+            raise
         print("rnn-tui: lesson mode in the app is not available yet; `rnn-tui learn "
               f"{lesson.name} --check` runs it headless.", file=sys.stderr)
         return 1
-    result: int = run_lesson_app(lesson)
+    result: int = module.run_lesson_app(lesson)
     return result
 
 
