@@ -289,7 +289,8 @@ def _training(evidence: Evidence, run: CellRun) -> dict[str, Value]:
         return metric >= evidence.goal if higher else metric <= evidence.goal
 
     if run.evals:
-        step, last = max(run.evals, key=lambda item: item[0])
+        # The latest step's evaluation; of two at one step, the one recorded last.
+        _, (step, last) = max(enumerate(run.evals), key=lambda item: (item[1][0], item[0]))
         out["metric"], out["loss"] = last.metric, last.loss
         out["reached"] = int(reached(last.metric) and not run.diverged)
         first = [s for s, e in sorted(run.evals, key=lambda item: item[0]) if reached(e.metric)]
