@@ -345,7 +345,8 @@ def _unit_zero(layer: Mapping[str, Any], x: Any, h_prev: Any, cell: str) -> dict
     if None in (w_ih[0][0], w_hh[0][0], b_ih[0], b_hh[0]):  # non-finite weights (diverged)
         return {}
     out: dict[str, Value] = {"w_x": w_ih[0][0], "w_h": w_hh[0][0], "b": b_ih[0] + b_hh[0]}
-    if cell == "rnn" and layer.get("nonlinearity", "tanh") == "tanh":
+    rows = [*w_ih[0], *w_hh[0]]
+    if cell == "rnn" and layer.get("nonlinearity", "tanh") == "tanh" and None not in rows:
         pre = (sum(w * float(v) for w, v in zip(w_ih[0], x, strict=True))
                + sum(w * float(v) for w, v in zip(w_hh[0], h_prev, strict=True)) + b_ih[0] + b_hh[0])
         out["pre"], out["tanh_pre"] = pre, math.tanh(pre)
