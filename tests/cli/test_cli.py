@@ -207,3 +207,12 @@ def test_serve_passes_the_settings_to_every_tab():
 
     command = serve_command("long-memory", ["training.clip=false", 'model.cell="gru"'])
     assert command.endswith("app long-memory --set training.clip=false --set 'model.cell=\"gru\"'")
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback():
+    """`rnn-tui learn | head -1`: the pipe closes before the list is written; rnn-tui stops quietly."""
+    process = subprocess.Popen([sys.executable, "-m", "rnn_tui", "learn"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+    process.stdout.close()  # before the interpreter has even started: every write meets a closed pipe
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141, error
+    assert "Traceback" not in error and error == ""
