@@ -42,7 +42,7 @@ async def type_spec(pilot, panel: InsidePanel, spec: str) -> None:
     await pilot.press(*spec, "enter")
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("size", [(80, 24), pytest.param((120, 40), marks=pytest.mark.slow)])  # wide: slow suite
 async def test_typed_intervention_changes_the_prediction_and_a_bad_one_says_why(size):
     app = RnnTuiApp("long-memory", settings=TINY)
     async with app.run_test(size=size) as pilot:
@@ -86,7 +86,7 @@ async def test_typed_intervention_changes_the_prediction_and_a_bad_one_says_why(
         await wait_for(pilot, lambda: "row 'q'" in str(meaning.render()), 60, "the row error")
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("size", [(80, 24), pytest.param((120, 40), marks=pytest.mark.slow)])  # wide: slow suite
 async def test_ablation_ranks_units_and_one_applies_as_an_intervention(size):
     app = RnnTuiApp("long-memory", settings=TINY)
     async with app.run_test(size=size) as pilot:
