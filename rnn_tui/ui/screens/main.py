@@ -1,7 +1,8 @@
 """The main screen: the panels, the keys, and the frame timer that turns training reports into pixels.
 
-The first paint shows the frame (title, tabs, setup, status, keys) before the panels'
-modules are even imported (numpy, charts), and torch loads after that: the app opens fast.
+The first paint shows the frame (title, tabs, status, keys) and the scenario's network
+unrolled over its description (``FirstLook``) before the panels' modules are even imported
+(numpy, charts), and torch loads after that: the app opens fast, with something to read.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rnn_tui.core.vocabulary import CELL_LABELS, CELLS
 from rnn_tui.ui.keys_footer import KeysFooter
 from rnn_tui.ui.messages import CompareRequested
 from rnn_tui.ui.panel_tabs import PanelTabs
+from rnn_tui.ui.panels.first_look import FirstLook
 from rnn_tui.ui.panels.status import StatusLine
 from rnn_tui.ui.panels.text_line import TextLine
 from rnn_tui.ui.protocol import Failed, Ready, State, Steps, WeightsAt
@@ -150,7 +152,7 @@ class MainScreen(ModelLink, SettingsFlow):
             yield tabs
             yield Static("tab ⇄ panel", id="tab-hint")
         with Horizontal(id="body"), Container(id="panels"):
-            yield Static("Loading…", id="panels-loading")
+            yield FirstLook(self.scenario, id="panels-loading")  # read while torch loads
         yield StatusLine(id="status")
         yield KeysFooter(compact=True)
 

@@ -60,6 +60,7 @@ class ModelLink(ScreenParts):
         self.sample = min(self.sample, self.mirror.test_size - 1)
         if self.panels is not None:
             self.panels.try_it.set_mirror(self.mirror)
+            self.panels.setup.refresh_hints()  # the data's ranges: its modules are loaded now
         self.trace_stale = True
 
     def request_trace(self, force: bool = False) -> None:
