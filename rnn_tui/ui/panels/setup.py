@@ -31,6 +31,7 @@ from rnn_tui.core.vocabulary import CELL_LABELS, CELLS, TOPOLOGIES
 from rnn_tui.ui.messages import ChangesRequested, ScenarioRequested
 from rnn_tui.ui.panels.first_look import scenario_about
 
+MARK = {True: "✓", False: " "}  # the clipping checkbox's mark, on and off
 CELL_CHOICES = tuple((CELL_LABELS[cell], cell) for cell in CELLS)
 # Two short lines: the sidebar is 28 columns wide. Outside the form, how to get in.
 HINT_OUTSIDE = "↓ or enter: to the fields"
@@ -55,9 +56,20 @@ class RowSelect(Select[str], inherit_bindings=False):
 
 
 class RowCheckbox(Checkbox, inherit_bindings=False):
-    """A Checkbox toggled by enter only: space stays the app's (train)."""
+    """A Checkbox toggled by enter only: space stays the app's (train).
+
+    Its mark is "✓" or blank: Textual's is an "X" in both states, only dimmed when off,
+    so without colour (or at a glance) "X off" read as on."""
 
     BINDINGS = [Binding("enter", "toggle_button", "Toggle", show=False)]
+
+    def __init__(self, label: str, value: bool = False, **kwargs: Any) -> None:
+        super().__init__(label, value, **kwargs)
+        self.BUTTON_INNER = MARK[value]
+
+    def watch_value(self) -> None:
+        super().watch_value()
+        self.BUTTON_INNER = MARK[self.value]
 
 
 class SetupPanel(VerticalScroll, inherit_bindings=False):
@@ -281,7 +293,8 @@ class SetupPanel(VerticalScroll, inherit_bindings=False):
     def focus_row(self, index: int) -> None:
         """Put the form's cursor on row ``index`` (negative counts from the end)."""
         rows = self.rows()
-        rows[max(-len(rows), min(index, len(rows) - 1))].focus()
+        # At once (Widget.focus is queued behind keys already typed: a fast second ↓ was lost).
+        self.screen.set_focus(rows[max(-len(rows), min(index, len(rows) - 1))])
 
     def action_row(self, delta: int) -> None:
         rows = self.rows()
@@ -289,7 +302,7 @@ class SetupPanel(VerticalScroll, inherit_bindings=False):
         if focused not in rows:
             self.focus_row(0 if delta > 0 else -1)
             return
-        rows[max(0, min(rows.index(focused) + delta, len(rows) - 1))].focus()
+        self.screen.set_focus(rows[max(0, min(rows.index(focused) + delta, len(rows) - 1))])
 
     def on_descendant_focus(self) -> None:
         self.query_one("#setup-hint", Static).update(HINT_INSIDE)

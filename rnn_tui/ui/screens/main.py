@@ -278,15 +278,15 @@ class MainScreen(ModelLink, SettingsFlow):
             return
         with self.app.batch_update():
             # One chart per frame, each at most every CHART_SECONDS while training.
-            if self.panel == "training":
+            if self.on_screen("training"):
                 min_interval = CHART_SECONDS if session.running else 0.0
                 panels.training.redraw(limit=1, min_interval=min_interval)
             self.status_line.show(
                 session, panels.training.grad_norm.clip_fraction, self.typing
             )
             panels.compare.frame()
-            panels.inside.frame(self.panel == "inside")
-            panels.state_map.frame(self.panel == "map")
+            panels.inside.frame(self.on_screen("inside"))
+            panels.state_map.frame(self.on_screen("map"))
 
     def _on_state(self, why: str) -> None:
         session = self.session
@@ -422,6 +422,8 @@ class MainScreen(ModelLink, SettingsFlow):
         Nothing is focused, at every width: the app's keys act until the user goes into
         a panel's fields (enter, or down in Setup)."""
         self.panel = name
+        if name != "setup":
+            self.panel_beside = name
         # Our own change of the active tab must not come back as a TabActivated: queued
         # behind fast presses of tab, those switched panels back and forth for ever.
         with self.prevent(Tabs.TabActivated):

@@ -64,11 +64,12 @@ class ModelLink(ScreenParts):
         self.trace_stale = True
 
     def request_trace(self, force: bool = False) -> None:
-        """Trace the shown sample under the newest weights (only while the panel is visible)."""
+        """Trace the shown sample under the newest weights (only while the panel is visible,
+        beside Setup too)."""
         mirror, weights = self.mirror, self.session.weights
         if mirror is None or weights is None or not mirror.fits(self.scenario):
             return
-        if self.panel != "timestep" and not force:
+        if not self.on_screen("timestep") and not force:
             return  # traced when the panel is shown
         self.trace_stale = False
         self._trace_worker(mirror, weights, self.session.weights_version, self.sample, self.typed)
