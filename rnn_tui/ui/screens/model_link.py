@@ -27,6 +27,7 @@ class ModelLink(ScreenParts):
 
     def build_mirror(self) -> None:
         self.mirror_generation += 1
+        self.mirror_builds += 1
         self._mirror_worker(self.scenario, self.mirror, self.mirror_generation)
 
     @work(thread=True, exclusive=True, group="mirror", exit_on_error=False)
@@ -43,6 +44,7 @@ class ModelLink(ScreenParts):
         self.post_message(MirrorBuilt(mirror, None, generation))
 
     def on_mirror_built(self, message: MirrorBuilt) -> None:
+        self.mirror_builds -= 1
         if message.generation != self.mirror_generation:
             return  # built for settings that have changed since
         if message.mirror is None:

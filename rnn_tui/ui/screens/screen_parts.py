@@ -72,6 +72,7 @@ class ScreenParts(Screen[None]):
     panel_beside = "timestep"  # the switchable panel shown last: beside Setup when wide
     mirror: Mirror | None = None  # the UI's copy of the model; None until built
     mirror_generation = 0
+    mirror_builds = 0  # mirror workers started and not yet answered (torch, data: seconds)
     sample = 0  # held-out example shown
     typed: str | None = None  # the Try it input, while the timestep panel shows it
     trace_stale = True
