@@ -2,9 +2,9 @@
 
 Run by tests/ui/test_first_look.py as ``python -m tests.ui.first_look_app WIDTHxHEIGHT``:
 a fresh interpreter is the only place where "torch is not imported yet" means something.
-The training process is a stand-in that never becomes ready, and the UI's model copy (the
-mirror, which imports torch) is never built: the screen stays as a learner meets it in
-the seconds torch takes to load. The panels' mounting is held until the first frame has
+The training process is a stand-in that never becomes ready: the screen stays as a learner
+meets it in the seconds torch takes to load, and the UI's own model copy (the mirror,
+which imports torch too) waits for the training process, so as not to slow it down. The panels' mounting is held until the first frame has
 been looked at, then released.
 """
 
@@ -73,7 +73,14 @@ async def main(size: tuple[int, int]) -> dict[str, Any]:
         await mount_panels(self)
 
     MainScreen._mount_panels = held_mount  # type: ignore[method-assign]
-    MainScreen.build_mirror = lambda self: None  # type: ignore[method-assign]
+    engine_started = asyncio.Event()
+    start_engine = MainScreen._start_engine
+
+    def recorded_start(self: MainScreen) -> None:
+        start_engine(self)
+        engine_started.set()
+
+    MainScreen._start_engine = recorded_start  # type: ignore[method-assign]
     app = RnnTuiApp("sentiment", process=HeldProcess())
     found: dict[str, Any] = {"scenario": {}}
     async with app.run_test(size=size) as pilot:
@@ -88,6 +95,10 @@ async def main(size: tuple[int, int]) -> dict[str, Any]:
             await asyncio.sleep(0.05)
         await pilot.pause()
         found["mounted"] = look(screen, "#ts-about", "#ts-unrolled")
+        await engine_started.wait()
+        await pilot.pause()
+        found["mirror_builds"] = screen.mirror_generation
+        found["engine_started"] = [name for name in HEAVY if name in sys.modules]
         found["status"] = screen.status_line.render().plain  # type: ignore[union-attr]
         app.exit()
     return found

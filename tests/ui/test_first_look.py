@@ -38,3 +38,6 @@ def test_first_frame_shows_description_and_unrolled_network(size):
     assert mounted["unrolled"] is not None and "x_1" in mounted["unrolled"]
     assert "torch" not in mounted["loaded"]
     assert "loading" in found["status"]
+    # The engine started (the training process, still loading): the UI's own model copy
+    # waits for it to be ready, so torch is not imported here yet either.
+    assert found["mirror_builds"] == 0 and "torch" not in found["engine_started"]

@@ -210,7 +210,12 @@ class MainScreen(ModelLink, SettingsFlow):
         from rnn_tui.ui.screens import files  # noqa: F401
 
         self.session.start()
-        self.build_mirror()
+        # The UI's model copy (torch again, and the data) waits for the training process
+        # to be ready (_build_first_mirror): built meanwhile, it took CPU from it.
+
+    def _build_first_mirror(self) -> None:
+        if self.mirror is None and self.mirror_generation == 0:
+            self.build_mirror()
 
     def on_unmount(self) -> None:
         self.app.theme_changed_signal.unsubscribe(self)
@@ -263,12 +268,14 @@ class MainScreen(ModelLink, SettingsFlow):
                 case Ready():
                     self.refresh_bindings()
                     self.trace_stale = True
+                    self._build_first_mirror()
                 case WeightsAt():
                     self.trace_stale = True
                 case State(why=why):
                     self._on_state(why)
                 case Failed(message):
                     self._on_error(message)
+                    self._build_first_mirror()  # its error, if the same, in the timestep view
                 case Steps():
                     pass  # the training panel took them
         if self.trace_stale and session.weights is not None:
