@@ -19,7 +19,7 @@ from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.screens.main import MainScreen
 
 SIZES = ((80, 24), (120, 40))
-PANELS = ("timestep", "training", "try", "compare")
+PANELS = ("setup", "timestep", "training", "try", "compare", "inside", "map")
 
 
 async def wait_until(pilot, condition, timeout: float, what: str) -> None:

@@ -8,6 +8,7 @@ weights, or new data.
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from rnn_tui.core.vocabulary import EFFECTS, Effect
 LIVE_TRAINING_KEYS = frozenset({"learning_rate", "clip", "max_norm"})
 # Training settings a live trainer cannot take: they shape the run from its start.
 REBUILD_TRAINING_KEYS = frozenset({"optimizer", "momentum"})
+DATA_PACKAGE = "rnn_tui.core.data"  # the data generators' schemas; importing it imports torch
 
 
 def parse_setting(item: str) -> tuple[str, Any]:
@@ -131,9 +133,12 @@ FIELDS: tuple[FieldSpec, ...] = (
 FIELD_BY_KEY = {spec.key: spec for spec in FIELDS}
 
 
-def bounds_text(scenario: Scenario, key: str) -> str:
-    """The allowed range of a key, read from the schema's own bounds ("1-1024", "> 0, ≤ 10")."""
-    model = _schema_for(scenario, key)
+def bounds_text(scenario: Scenario, key: str, import_data: bool = True) -> str:
+    """The allowed range of a key, read from the schema's own bounds ("1-1024", "> 0, ≤ 10").
+
+    ``import_data=False``: "" for a data parameter unless the data generators (which import
+    torch, seconds) are loaded already; the app's first screen must not wait for them."""
+    model = _schema_for(scenario, key, import_data)
     if model is None:
         return ""
     info = model.model_fields.get(key.rsplit(".", 1)[-1])
@@ -150,17 +155,22 @@ def bounds_text(scenario: Scenario, key: str) -> str:
     return ", ".join(f"{words[name]} {value:g}" for name, value in limits.items())
 
 
-def hint(scenario: Scenario, spec: FieldSpec) -> str:
-    allowed = bounds_text(scenario, spec.key)
+def hint(scenario: Scenario, spec: FieldSpec, import_data: bool = True) -> str:
+    """What a field means and its allowed range (``import_data``: see ``bounds_text``)."""
+    allowed = bounds_text(scenario, spec.key, import_data)
     return f"{spec.what}, {allowed}" if allowed else spec.what
 
 
-def _schema_for(scenario: Scenario, key: str) -> type[BaseModel] | None:
+def _schema_for(
+    scenario: Scenario, key: str, import_data: bool = True
+) -> type[BaseModel] | None:
     section = key.split(".", 1)[0]
     if section == "model":
         return ModelSpec
     if section == "training":
         return TrainingSpec
+    if not import_data and DATA_PACKAGE not in sys.modules:
+        return None
     if key.startswith("data.params.") and scenario.data.generator:
         from rnn_tui.core.data import GENERATORS, generator_module
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import torch
@@ -12,56 +10,14 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from rnn_tui.core.errors import WeightsError
+from rnn_tui.core.weights_file import FORMAT, metadata, write_atomically
 
-FORMAT = "rnn-tui-weights/1"
-
+__all__ = ["FORMAT", "load_weights", "read_metadata", "read_weights", "save_weights"]
 
 def save_weights(model: torch.nn.Module, path: str | Path, meta: dict[str, str]) -> Path:
     """Write to a temporary file beside ``path`` then rename, so a crash never leaves half a file."""
-    path = Path(path).expanduser()
-    if path.is_dir():
-        raise WeightsError(f"{path}: is a directory; give a file name such as {path / 'model.safetensors'}.")
-    if path.exists() and not path.is_file():
-        # The rename that makes saving atomic would replace a device or pipe (/dev/null!).
-        raise WeightsError(f"{path}: is not a regular file; weights are saved to a file such as model.safetensors.")
     state = {k: v.detach().contiguous().clone() for k, v in model.state_dict().items()}
-    metadata = {"format": FORMAT, **{k: str(v) for k, v in meta.items()}}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-        try:
-            save_file(state, tmp, metadata=metadata)
-            _flush_to_disk(tmp)  # else a power cut soon after the rename may leave an empty file
-            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else _new_file_mode())
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        _flush_to_disk(path.parent)
-    except OSError as error:
-        raise WeightsError(f"{path}: cannot write weights there ({error.strerror}).") from None
-    return path
-
-
-def _flush_to_disk(path: str | Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return  # e.g. a folder that cannot be opened on this platform: best effort
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _new_file_mode() -> int:
-    """What open() would give a new file (mkstemp's files are private, 0600)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+    return write_atomically(path, lambda tmp: save_file(state, tmp, metadata=metadata(meta)))
 
 
 def read_metadata(path: str | Path) -> dict[str, str]:

@@ -9,6 +9,7 @@ import signal
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -20,6 +21,9 @@ from rnn_tui.core.errors import RnnTuiError
 from rnn_tui.core.scenario import DEFAULT_SCENARIO, Scenario, builtin_names, load_scenario
 from rnn_tui.ui.commands import RnnTuiCommands
 from rnn_tui.ui.training_process import TrainingProcess
+
+if TYPE_CHECKING:
+    from rnn_tui.ui.screens.main import MainScreen
 
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 # Ended by a signal, the training and compare processes get this long to quit when told,
@@ -102,6 +106,7 @@ class RnnTuiApp(App):
         self.startup_error = " ".join(p for p in (message, *problems) if p) or None
         self.recovered: Path | None = None  # weights kept when a signal ended the app
         self.exit_signal: int | None = None  # the signal that ended the app, if one did
+        self.main_screen: MainScreen | None = None  # once mounted
 
     def get_driver_class(self) -> type[Driver]:
         """In a Linux terminal, a driver that ends the app when the terminal hangs up
@@ -129,9 +134,10 @@ class RnnTuiApp(App):
     def on_mount(self) -> None:
         from rnn_tui.ui.screens.main import MainScreen
 
-        self.push_screen(
-            MainScreen(self.initial, self.catalog, self.startup_error, self.process)
+        self.main_screen = MainScreen(
+            self.initial, self.catalog, self.startup_error, self.process
         )
+        self.push_screen(self.main_screen)
 
     def _exit_on_signal(self, number: int) -> None:
         from rnn_tui.ui.screens.files import save_for_recovery
@@ -181,7 +187,10 @@ def run_app(scenario: str | None, settings: Sequence[str] = ()) -> int:
     try:
         with asyncio.Runner() as runner:
             runner.run(app.run_async())
-            if app.exit_signal is not None:
+            building = app.main_screen is not None and app.main_screen.mirror_builds > 0
+            if app.exit_signal is not None or building:
+                # Quit while the UI's model copy was still being built (torch loading, the
+                # data): the runner's close would wait for that thread, seconds.
                 _end_after_signal(app)
     finally:
         app.process.stop()  # already stopped by the screen, unless the app failed early
@@ -189,7 +198,8 @@ def run_app(scenario: str | None, settings: Sequence[str] = ()) -> int:
 
 
 def _end_after_signal(app: RnnTuiApp) -> None:
-    """Say where the training went, then end the process without waiting any longer.
+    """Say where the training went (after a signal), then end the process without waiting
+    any longer.
 
     Everything that matters is done: the weights saved, the training and compare
     processes stopped, the terminal given back. What a normal exit would still wait for

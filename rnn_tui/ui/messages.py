@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from textual.message import Message
 
 if TYPE_CHECKING:  # both import torch: the app loads it in a worker, after the first frame
+    import numpy as np  # and numpy (0.1 s) is not needed before the panels either
+
     from rnn_tui.core.inference import TryResult
     from rnn_tui.core.trace import Trace
     from rnn_tui.ui.mirror import Mirror

@@ -74,7 +74,9 @@ class ComparePanel(Vertical):
         self.screen.set_focus(None)
 
     def focus_default(self) -> None:
-        self.query_one("#compare-steps", Input).focus()
+        # At once, not Widget.focus (queued behind keys already typed): a second enter
+        # pressed fast must reach the field and start the comparison.
+        self.screen.set_focus(self.query_one("#compare-steps", Input))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

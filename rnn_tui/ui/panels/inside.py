@@ -147,7 +147,7 @@ class InsidePanel(Vertical):
     def focus_default(self) -> None:
         """Entered (enter): the field takes the keys, with the offered spec."""
         self.offer_spec()
-        self.field.focus()
+        self.screen.set_focus(self.field)  # at once: what is typed next goes into it
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -29,17 +29,13 @@ from rnn_tui.core.errors import ScenarioError
 from rnn_tui.core.scenario import Scenario
 from rnn_tui.core.vocabulary import CELL_LABELS, CELLS, TOPOLOGIES
 from rnn_tui.ui.messages import ChangesRequested, ScenarioRequested
+from rnn_tui.ui.panels.first_look import scenario_about
 
+MARK = {True: "✓", False: " "}  # the clipping checkbox's mark, on and off
 CELL_CHOICES = tuple((CELL_LABELS[cell], cell) for cell in CELLS)
 # Two short lines: the sidebar is 28 columns wide. Outside the form, how to get in.
 HINT_OUTSIDE = "↓ or enter: to the fields"
 HINT_INSIDE = "↑↓ field · esc leaves\nenter: open a list, toggle\nor apply typed numbers"
-
-
-def reflow(text: str) -> str:
-    """Paragraphs of a TOML multi-line string re-joined, so the panel wraps them at its width."""
-    paragraphs = [" ".join(p.split()) for p in text.strip().split("\n\n")]
-    return "\n\n".join(p for p in paragraphs if p)
 
 
 def field_id(spec: FieldSpec) -> str:
@@ -60,9 +56,20 @@ class RowSelect(Select[str], inherit_bindings=False):
 
 
 class RowCheckbox(Checkbox, inherit_bindings=False):
-    """A Checkbox toggled by enter only: space stays the app's (train)."""
+    """A Checkbox toggled by enter only: space stays the app's (train).
+
+    Its mark is "✓" or blank: Textual's is an "X" in both states, only dimmed when off,
+    so without colour (or at a glance) "X off" read as on."""
 
     BINDINGS = [Binding("enter", "toggle_button", "Toggle", show=False)]
+
+    def __init__(self, label: str, value: bool = False, **kwargs: Any) -> None:
+        super().__init__(label, value, **kwargs)
+        self.BUTTON_INNER = MARK[value]
+
+    def watch_value(self) -> None:
+        super().watch_value()
+        self.BUTTON_INNER = MARK[self.value]
 
 
 class SetupPanel(VerticalScroll, inherit_bindings=False):
@@ -124,7 +131,12 @@ class SetupPanel(VerticalScroll, inherit_bindings=False):
         for spec in FIELDS:
             with Horizontal(classes="field-row", id=field_id(spec) + "-row"):
                 yield Label(spec.label, classes="field-label")
-                yield Input(self._text(spec), compact=True, id=field_id(spec), tooltip=hint(scenario, spec))
+                yield Input(
+                    self._text(spec),
+                    compact=True,
+                    id=field_id(spec),
+                    tooltip=hint(scenario, spec, import_data=False),  # the first screen: no torch
+                )
         yield Static("", id="setup-message")
         yield Static(HINT_OUTSIDE, id="setup-hint")
         yield Static(self._about(scenario), id="setup-about")
@@ -138,6 +150,13 @@ class SetupPanel(VerticalScroll, inherit_bindings=False):
             options.append((f"{current.name} (file)", current.name))
         return options
 
+    def refresh_hints(self) -> None:
+        """The fields' tooltips for the current scenario, with the data parameters' ranges
+        once the data generators are loaded (the screen calls this when the model is)."""
+        for spec in FIELDS:
+            field = self.query_one(f"#{field_id(spec)}", Input)
+            field.tooltip = hint(self.scenario, spec, import_data=False)
+
     def _text(self, spec: FieldSpec) -> str:
         value = value_at(self.scenario, spec.key)
         return "" if value is None else format_value(value)
@@ -149,15 +168,7 @@ class SetupPanel(VerticalScroll, inherit_bindings=False):
 
     @staticmethod
     def _about(scenario: Scenario) -> Text:
-        goal = scenario.goal
-        sign = "≥" if goal.higher_is_better else "≤"
-        text = Text()
-        text.append(scenario.title + "\n", style="bold")
-        text.append(f"{scenario.topology} · {scenario.use_case}\n", style="italic")
-        text.append(f"goal: {goal.metric} {sign} {goal.target:g}\n\n")
-        text.append(scenario.summary + "\n\n")
-        text.append(reflow(scenario.description))
-        return text
+        return scenario_about(scenario)  # as the first screen shows it
 
     # -- data in --------------------------------------------------------------------
     def sync(self, scenario: Scenario, notes: str = "") -> None:
@@ -180,6 +191,7 @@ class SetupPanel(VerticalScroll, inherit_bindings=False):
                 field.remove_class("-invalid", "-changed")
         self.show_message("")
         self._show_applicable()
+        self.refresh_hints()
         focused = self.screen.focused
         if focused is not None and self in focused.ancestors and not self._shown(focused):
             self.focus_row(0)  # its row has gone (a field the new scenario lacks)
@@ -281,7 +293,8 @@ class SetupPanel(VerticalScroll, inherit_bindings=False):
     def focus_row(self, index: int) -> None:
         """Put the form's cursor on row ``index`` (negative counts from the end)."""
         rows = self.rows()
-        rows[max(-len(rows), min(index, len(rows) - 1))].focus()
+        # At once (Widget.focus is queued behind keys already typed: a fast second ↓ was lost).
+        self.screen.set_focus(rows[max(-len(rows), min(index, len(rows) - 1))])
 
     def action_row(self, delta: int) -> None:
         rows = self.rows()
@@ -289,7 +302,7 @@ class SetupPanel(VerticalScroll, inherit_bindings=False):
         if focused not in rows:
             self.focus_row(0 if delta > 0 else -1)
             return
-        rows[max(0, min(rows.index(focused) + delta, len(rows) - 1))].focus()
+        self.screen.set_focus(rows[max(0, min(rows.index(focused) + delta, len(rows) - 1))])
 
     def on_descendant_focus(self) -> None:
         self.query_one("#setup-hint", Static).update(HINT_INSIDE)

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical
 from textual.widgets import Static
 
+from rnn_tui.ui.panels.first_look import scenario_about
 from rnn_tui.ui.panels.step_rows import (
     ROW_HINTS,
     bar_rows,
@@ -69,6 +70,8 @@ class TimestepPanel(Vertical):
                 yield UnrolledNetwork(id="ts-unrolled")
         yield TextLine("", id="ts-heat-title")
         yield HiddenHeatmap(id="ts-heatmap")
+        # Until the first trace (torch loading, a model being built): what the scenario is.
+        yield Static("", id="ts-about")
 
     def on_mount(self) -> None:
         # Looked up once: a query walks the DOM, and the cursor moves many times a second.
@@ -82,6 +85,9 @@ class TimestepPanel(Vertical):
         self.source_line = self.query_one("#ts-source", Static)
         self.info_line = self.query_one("#ts-info", TextLine)
         self.heat_title = self.query_one("#ts-heat-title", TextLine)
+        self.about = self.query_one("#ts-about", Static)
+        self.sample_row = self.query_one("#ts-sample", Horizontal)
+        self.about.display = False  # until show_scenario (next) finds there is no trace
         self.image_view.display = False
         self.source_line.display = False
         self._strip_part: tuple[int, int] | None = None  # (id of trace, part) the strip shows
@@ -93,6 +99,20 @@ class TimestepPanel(Vertical):
         if scenario is not None:
             self.unrolled.show_scenario(scenario)
             self.equation.cell = scenario.model.cell
+            self.about.update(scenario_about(scenario))
+        self._show_about(self.trace is None)
+
+    def _show_about(self, shown: bool) -> None:
+        """Without a trace, as the first screen (FirstLook): the network unrolled, then the
+        scenario's description where the sample, the step and the heatmap will be."""
+        if self.about.display == shown:
+            return
+        self.about.display = shown
+        for part in (self.sample_row, self.info_line, self.bars, self.equation):
+            part.display = not shown
+        self.heat_title.display = self.heatmap.display = not shown
+        if shown:
+            self.source_line.display = False  # shown again with the next trace's source
 
     def set_trace(
         self,
@@ -119,6 +139,7 @@ class TimestepPanel(Vertical):
         self.image_view.display = image is not None
         if image is not None:
             self.image_view.set_image(image)
+        self._show_about(False)
         self.equation.nonlinearity = trace.nonlinearity or "tanh"
         self.equation.cell = trace.cell
         self._arrange_side()

@@ -90,7 +90,7 @@ class TryItPanel(Vertical):
     def focus_input(self) -> None:
         field = self.query_one("#try-input", Input)
         if not field.disabled:
-            field.focus()
+            self.screen.set_focus(field)  # at once: what is typed next goes into it
 
     def on_descendant_focus(self) -> None:
         self.query_one("#try-input", Input).placeholder = TYPING

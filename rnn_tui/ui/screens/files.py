@@ -11,6 +11,7 @@ from rich.color import Color, ColorSystem
 from rich.terminal_theme import SVG_EXPORT_THEME
 
 from rnn_tui.core.errors import RnnTuiError
+from rnn_tui.core.weights_file import save_arrays  # no torch: see save_for_recovery
 from rnn_tui.ui.screens.prompt import PromptScreen
 
 if TYPE_CHECKING:
@@ -105,16 +106,25 @@ def save_for_recovery(screen: MainScreen) -> Path | None:
     """Killed or hung up on, with nobody to ask: keep the newest weights if training since
     the last save, reset or load would be lost. The file goes in the working directory
     (where the save prompt suggests too); None if there was nothing to keep or no way to."""
-    session, mirror = screen.session, screen.mirror
-    if mirror is None or session.weights is None or not session.unsaved_steps:
+    session, scenario = screen.session, screen.scenario
+    if session.weights is None or not session.unsaved_steps:
         return None
-    step = session.weights[0]  # while running, at most a couple of seconds old
+    # The training process's own numbers, written as they came: the UI's model copy may not
+    # exist yet (its torch still loading when the training process is ready), and there is
+    # no time to wait for it.
+    step, weights = session.weights  # while running, at most a couple of seconds old
     path = Path(f"{_stem(screen, step)}-recovered.safetensors")
+    spec = scenario.model
+    meta = {
+        "scenario": scenario.name,
+        "topology": scenario.topology,
+        "cell": spec.cell,
+        "hidden_size": spec.hidden_size,
+        "num_layers": spec.num_layers,
+        "step": step,
+    }
     try:
-        with mirror.lock:
-            if not mirror.catch_up(session.weights, session.weights_version):
-                return None
-            return mirror.save(path, step)
+        return save_arrays(weights, path, meta)
     except (RnnTuiError, OSError):
         return None
 

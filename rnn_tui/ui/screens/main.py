@@ -1,7 +1,8 @@
 """The main screen: the panels, the keys, and the frame timer that turns training reports into pixels.
 
-The first paint shows the frame (title, tabs, setup, status, keys) before the panels'
-modules are even imported (numpy, charts), and torch loads after that: the app opens fast.
+The first paint shows the frame (title, tabs, status, keys) and the scenario's network
+unrolled over its description (``FirstLook``) before the panels' modules are even imported
+(numpy, charts), and torch loads after that: the app opens fast, with something to read.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rnn_tui.core.vocabulary import CELL_LABELS, CELLS
 from rnn_tui.ui.keys_footer import KeysFooter
 from rnn_tui.ui.messages import CompareRequested
 from rnn_tui.ui.panel_tabs import PanelTabs
+from rnn_tui.ui.panels.first_look import FirstLook
 from rnn_tui.ui.panels.status import StatusLine
 from rnn_tui.ui.panels.text_line import TextLine
 from rnn_tui.ui.protocol import Failed, Ready, State, Steps, WeightsAt
@@ -151,7 +153,7 @@ class MainScreen(ModelLink, SettingsFlow):
             yield tabs
             yield Static("tab ⇄ panel", id="tab-hint")
         with Horizontal(id="body"), Container(id="panels"):
-            yield Static("Loading…", id="panels-loading")
+            yield FirstLook(self.scenario, id="panels-loading")  # read while torch loads
         yield StatusLine(id="status")
         yield KeysFooter(compact=True)
 
@@ -211,7 +213,12 @@ class MainScreen(ModelLink, SettingsFlow):
         from rnn_tui.ui.screens import files  # noqa: F401
 
         self.session.start()
-        self.build_mirror()
+        # The UI's model copy (torch again, and the data) waits for the training process
+        # to be ready (_build_first_mirror): built meanwhile, it took CPU from it.
+
+    def _build_first_mirror(self) -> None:
+        if self.mirror is None and self.mirror_generation == 0:
+            self.build_mirror()
 
     def on_unmount(self) -> None:
         self.app.theme_changed_signal.unsubscribe(self)
@@ -265,12 +272,14 @@ class MainScreen(ModelLink, SettingsFlow):
                 case Ready():
                     self.refresh_bindings()
                     self.trace_stale = True
+                    self._build_first_mirror()
                 case WeightsAt():
                     self.trace_stale = True
                 case State(why=why):
                     self._on_state(why)
                 case Failed(message):
                     self._on_error(message)
+                    self._build_first_mirror()  # its error, if the same, in the timestep view
                 case Steps():
                     pass  # the training panel took them
         if self.trace_stale and session.weights is not None:
@@ -280,16 +289,16 @@ class MainScreen(ModelLink, SettingsFlow):
             return
         with self.app.batch_update():
             # One chart per frame, each at most every CHART_SECONDS while training.
-            if self.panel == "training":
+            if self.on_screen("training"):
                 min_interval = CHART_SECONDS if session.running else 0.0
                 panels.training.redraw(limit=1, min_interval=min_interval)
             self.status_line.show(
                 session, panels.training.grad_norm.clip_fraction, self.typing
             )
             panels.compare.frame()
-            panels.inside.frame(self.panel == "inside")
-            panels.state_map.frame(self.panel == "map")
-            panels.sweep.frame(self.panel == "sweep")
+            panels.inside.frame(self.on_screen("inside"))
+            panels.state_map.frame(self.on_screen("map"))
+            panels.sweep.frame(self.on_screen("sweep"))
 
     def _on_state(self, why: str) -> None:
         session = self.session
@@ -432,6 +441,8 @@ class MainScreen(ModelLink, SettingsFlow):
         Nothing is focused, at every width: the app's keys act until the user goes into
         a panel's fields (enter, or down in Setup)."""
         self.panel = name
+        if name != "setup":
+            self.panel_beside = name
         # Our own change of the active tab must not come back as a TabActivated: queued
         # behind fast presses of tab, those switched panels back and forth for ever.
         with self.prevent(Tabs.TabActivated):

@@ -27,6 +27,7 @@ class ModelLink(ScreenParts):
 
     def build_mirror(self) -> None:
         self.mirror_generation += 1
+        self.mirror_builds += 1
         self._mirror_worker(self.scenario, self.mirror, self.mirror_generation)
 
     @work(thread=True, exclusive=True, group="mirror", exit_on_error=False)
@@ -43,6 +44,7 @@ class ModelLink(ScreenParts):
         self.post_message(MirrorBuilt(mirror, None, generation))
 
     def on_mirror_built(self, message: MirrorBuilt) -> None:
+        self.mirror_builds -= 1
         if message.generation != self.mirror_generation:
             return  # built for settings that have changed since
         if message.mirror is None:
@@ -60,14 +62,16 @@ class ModelLink(ScreenParts):
         self.sample = min(self.sample, self.mirror.test_size - 1)
         if self.panels is not None:
             self.panels.try_it.set_mirror(self.mirror)
+            self.panels.setup.refresh_hints()  # the data's ranges: its modules are loaded now
         self.trace_stale = True
 
     def request_trace(self, force: bool = False) -> None:
-        """Trace the shown sample under the newest weights (only while the panel is visible)."""
+        """Trace the shown sample under the newest weights (only while the panel is visible,
+        beside Setup too)."""
         mirror, weights = self.mirror, self.session.weights
         if mirror is None or weights is None or not mirror.fits(self.scenario):
             return
-        if self.panel != "timestep" and not force:
+        if not self.on_screen("timestep") and not force:
             return  # traced when the panel is shown
         self.trace_stale = False
         self._trace_worker(mirror, weights, self.session.weights_version, self.sample, self.typed)

@@ -69,8 +69,10 @@ class ScreenParts(Screen[None]):
     catalog: dict[str, Scenario]
     panels: Panels | None = None  # None until mounted
     panel = "timestep"  # the panel shown
+    panel_beside = "timestep"  # the switchable panel shown last: beside Setup when wide
     mirror: Mirror | None = None  # the UI's copy of the model; None until built
     mirror_generation = 0
+    mirror_builds = 0  # mirror workers started and not yet answered (torch, data: seconds)
     sample = 0  # held-out example shown
     typed: str | None = None  # the Try it input, while the timestep panel shows it
     trace_stale = True
@@ -78,6 +80,13 @@ class ScreenParts(Screen[None]):
     @property
     def scenario(self) -> Scenario:
         return self.session.scenario
+
+    def on_screen(self, name: str) -> bool:
+        """Whether panel ``name`` can be seen: it is the one shown, or, on a wide screen,
+        the one beside Setup while Setup is (the sidebar is "shown" by highlighting it)."""
+        if name == self.panel:
+            return True
+        return self.panel == "setup" and self.has_class("-wide") and name == self.panel_beside
 
     # Provided by the halves or MainScreen; declared here so each half can call the other.
     def build_mirror(self) -> None:
