@@ -9,6 +9,7 @@ import signal
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -20,6 +21,9 @@ from rnn_tui.core.errors import RnnTuiError
 from rnn_tui.core.scenario import DEFAULT_SCENARIO, Scenario, builtin_names, load_scenario
 from rnn_tui.ui.commands import RnnTuiCommands
 from rnn_tui.ui.training_process import TrainingProcess
+
+if TYPE_CHECKING:
+    from rnn_tui.core.lessons.model import Lesson
 
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 # Ended by a signal, the training and compare processes get this long to quit when told,
@@ -90,10 +94,13 @@ class RnnTuiApp(App):
         scenario: str | None = None,
         process: TrainingProcess | None = None,
         settings: Sequence[str] = (),
+        lesson: tuple[Lesson, int] | None = None,
     ) -> None:
         """``process``: a training process already started on the initial scenario;
-        ``settings``: KEY=VALUE overrides of that scenario (`rnn-tui NAME --set ...`)."""
+        ``settings``: KEY=VALUE overrides of that scenario (`rnn-tui NAME --set ...`);
+        ``lesson``: a lesson to open in lesson mode and the step (0-based) to start at."""
         super().__init__()
+        self.lesson = lesson
         self.process = process
         self.catalog, problems = load_catalog()
         self.initial, message = pick_scenario(scenario, self.catalog)
@@ -130,7 +137,9 @@ class RnnTuiApp(App):
         from rnn_tui.ui.screens.main import MainScreen
 
         self.push_screen(
-            MainScreen(self.initial, self.catalog, self.startup_error, self.process)
+            MainScreen(
+                self.initial, self.catalog, self.startup_error, self.process, self.lesson
+            )
         )
 
     def _exit_on_signal(self, number: int) -> None:
@@ -165,10 +174,15 @@ class RnnTuiApp(App):
         self.exit()
 
 
-def run_app(scenario: str | None, settings: Sequence[str] = ()) -> int:
-    """Run the app in this terminal; the exit code (2 when nothing could be opened)."""
+def run_app(
+    scenario: str | None,
+    settings: Sequence[str] = (),
+    lesson: tuple[Lesson, int] | None = None,
+) -> int:
+    """Run the app in this terminal; the exit code (2 when nothing could be opened).
+    ``lesson``: open it in lesson mode at that step (see ``lesson_app.run_lesson_app``)."""
     try:
-        app = RnnTuiApp(scenario, settings=settings)
+        app = RnnTuiApp(scenario, settings=settings, lesson=lesson)
     except RnnTuiError as error:
         print(f"rnn-tui: error: {error}", file=sys.stderr)
         return 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -38,6 +39,8 @@ class ComparePanel(Vertical):
         self.failure: str | None = None
         self.smoothed: dict[Cell, float] = {}
         self.running = False
+        # Also given every report (a lesson gathers what the comparison measured).
+        self.listener: Callable[[Report], None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Compare: vanilla RNN vs LSTM vs GRU", classes="panel-title")
@@ -118,6 +121,8 @@ class ComparePanel(Vertical):
         reports = self.process.drain()
         for report in reports:
             self.receive(report)
+            if self.listener is not None:
+                self.listener(report)
         if reports:
             self._status(self._progress_text())
         for chart in self.query(CompareChart):

@@ -1,0 +1,425 @@
+"""A lesson's actions done in the live app, and what they measured gathered into the core's Evidence.
+
+Each action goes through the app's own machinery, so the learner sees it happen: the
+Setup flow for scenarios, cells and fields; the training process for Train (step
+reports counted as they arrive); the Compare panel's process for Compare; the Inside
+panel for interventions and the ablation ranking; a sweep in a thread (the sweep's own
+pool of processes). What the runs report is recorded into ``core.lessons.quantities``'s
+``Evidence``, and the step's check is evaluated by the core's ``measure``/``evaluate``/
+``render``: the app and ``rnn-tui learn NAME --check`` judge the same claims the same way.
+
+Waiting is on conditions (the session's state, a panel's flag), polled on the app's
+loop; nothing here has a deadline: the learner can always go on (>) or leave (X),
+which cancels the step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from rnn_tui.core.changes import apply_changes, effect_of, parse_setting, parse_value
+from rnn_tui.core.errors import RnnTuiError
+from rnn_tui.core.lessons import model as lm
+from rnn_tui.core.lessons.quantities import Evidence, evaluate, measure, render
+from rnn_tui.core.reports import StepReport
+from rnn_tui.core.scenario import Scenario, load_scenario
+from rnn_tui.core.vocabulary import CELL_LABELS, HIGHER_IS_BETTER, CELLS, Cell
+from rnn_tui.ui.lessons.walk import StepRecord
+from rnn_tui.ui.protocol import CellDone, Failed, Report, Steps
+
+if TYPE_CHECKING:
+    from rnn_tui.core.sweep import SweepResult
+    from rnn_tui.ui.screens.main import MainScreen
+
+POLL_SECONDS = 0.1  # how often a waiting action looks at the app's state
+SWEEP_WORKERS = 1  # the main training is paused meanwhile; one core stays the UI's
+
+
+class ActionFailed(Exception):
+    """An action could not be done; the message is one paragraph for the pane."""
+
+
+def describe(action: lm.Action) -> str:
+    """An action in a few words, for the pane's list of what the step did."""
+    match action:
+        case lm.OpenScenario(scenario, settings):
+            return f"opened {scenario}" + (f" with {', '.join(settings)}" if settings else "")
+        case lm.SetCell(cell):
+            return f"cell: {CELL_LABELS.get(cell, cell)}"
+        case lm.SetField(field, value):
+            return f"set {field} = {value}"
+        case lm.ShowPanel(panel):
+            return f"showing the {panel} panel"
+        case lm.ShowTimestep(t):
+            return f"timestep t={t}"
+        case lm.Train(steps, until_goal):
+            return f"trained {steps or ''} steps".replace("  ", " ") + (
+                " (or until the goal)" if until_goal else ""
+            )
+        case lm.Compare(steps):
+            return f"compared rnn, lstm and gru, {steps} steps each"
+        case lm.Sweep(vary, values, cells, steps):
+            return f"swept {vary} over {', '.join(values)} ({', '.join(cells)}, {steps} steps)"
+        case lm.Intervene(spec):
+            return f"intervened: {spec}"
+        case lm.Ablate():
+            return "ranked the units by ablation"
+    return str(action)
+
+
+class LiveLesson:
+    """Does one lesson's actions on ``screen`` and keeps the Evidence of this run."""
+
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+        self.evidence = Evidence()
+        self.t: int | None = None  # the timestep trace quantities are read at (ShowTimestep)
+        # Main training's step reports since the last measurement, by cell: the learner's
+        # own training (space) counts too.
+        self.pending: dict[Cell, list[StepReport]] = {}
+        self.compare_steps: dict[Cell, list[StepReport]] = {}
+        self.compare_done: dict[Cell, CellDone] = {}
+        self.sweep_stop: threading.Event | None = None
+
+    # -- reports from the app's processes ------------------------------------------------
+    def receive(self, report: Report) -> None:
+        """A report of the main training process (the screen's frame hands each one)."""
+        if isinstance(report, Steps):
+            self.pending.setdefault(report.cell, []).extend(report.reports)
+
+    def _compare_report(self, report: Report) -> None:
+        match report:
+            case Steps(cell, reports):
+                self.compare_steps.setdefault(cell, []).extend(reports)
+            case CellDone(cell):
+                self.compare_done[cell] = report
+
+    def flush(self) -> None:
+        """Hand the step reports gathered so far to the Evidence."""
+        for cell, reports in self.pending.items():
+            if reports:
+                self.evidence.record_steps(cell, reports)
+        self.pending = {}
+
+    def cancel(self) -> None:
+        """The step was left while running: stop what it started."""
+        if self.sweep_stop is not None:
+            self.sweep_stop.set()
+        panels = self.screen.panels
+        if panels is not None and panels.compare.listener is not None:
+            panels.compare.listener = None
+            panels.compare.stop()
+        self.screen.session.pause()
+
+    # -- the step ---------------------------------------------------------------------
+    async def run(self, step: lm.LessonStep, record: StepRecord, redraw: Callable[[], None]) -> None:
+        """Do ``step``'s actions, then judge its question and check on this run's numbers."""
+        for action in step.actions:
+            record.progress = describe(action) + "…"
+            redraw()
+            await self.do(action, record, redraw)
+            record.done.append(describe(action))
+            record.progress = ""
+            redraw()
+        if step.check is None and step.ask is None:
+            return
+        record.progress = "measuring…"
+        redraw()
+        values = await self.values()
+        if step.ask is not None:
+            record.right = tuple(
+                choice.key for choice in step.ask.choices if self._holds(choice.holds, values)
+            )
+        if step.check is not None:
+            check = step.check
+            record.holds = self._holds(check.claim, values)
+            try:
+                record.result = render(check.reveal if record.holds else check.otherwise, values)
+            except (RnnTuiError, KeyError, ValueError) as error:
+                raise ActionFailed(f"could not write this step's result: {error}") from None
+
+    @staticmethod
+    def _holds(claim: str, values: dict[str, Any]) -> bool:
+        try:
+            return bool(evaluate(claim, values))
+        except (RnnTuiError, KeyError, ValueError) as error:
+            raise ActionFailed(f"could not check {claim!r} on this run: {error}") from None
+
+    async def values(self) -> dict[str, Any]:
+        """Every quantity measured so far, with the shown sample traced under the newest weights."""
+        self.flush()
+        trace = await self._fresh_trace()
+        if trace is not None:
+            self.evidence.record_trace(trace, self.t)
+        return dict(measure(self.evidence))
+
+    async def _fresh_trace(self) -> Any:
+        screen = self.screen
+        session = screen.session
+        await self._until(lambda: screen.mirror is not None and session.weights is not None)
+        await self._until(
+            lambda: session.weights is not None
+            and (session.running or session.weights[0] >= session.step)
+        )
+        mirror, weights = screen.mirror, session.weights
+        if mirror is None or weights is None or not mirror.fits(screen.scenario):
+            return None
+        version, sample = session.weights_version, screen.sample
+
+        def trace() -> Any:
+            with mirror.lock:
+                if not mirror.catch_up(weights, version):
+                    return None
+                return mirror.trace(sample)
+
+        return await asyncio.to_thread(trace)
+
+    # -- actions ----------------------------------------------------------------------------
+    async def do(self, action: lm.Action, record: StepRecord, redraw: Callable[[], None]) -> None:
+        match action:
+            case lm.OpenScenario(name, settings):
+                await self._open(name, settings)
+            case lm.SetCell(cell):
+                await self._change({"model.cell": cell})
+            case lm.SetField(field, value):
+                await self._change({field: parse_value(value)})
+            case lm.ShowPanel(panel):
+                self.screen.show_panel(panel, hidden_too=True)
+            case lm.ShowTimestep(t):
+                await self._timestep(t)
+            case lm.Train(steps, until_goal):
+                await self._train(steps, until_goal, record, redraw)
+            case lm.Compare(steps):
+                await self._compare(steps, record, redraw)
+            case lm.Sweep():
+                await self._sweep(action, record, redraw)
+            case lm.Intervene(spec):
+                await self._intervene(spec)
+            case lm.Ablate():
+                await self._ablate(record, redraw)
+
+    async def _until(
+        self, condition: Callable[[], bool], redraw: Callable[[], None] | None = None
+    ) -> None:
+        """Wait for ``condition``; a failure of the training process ends the wait with it."""
+        session = self.screen.session
+        while not condition():
+            if session.error and not session.running and session.awaiting_ready is False:
+                raise ActionFailed(session.error)
+            if session.error and session.why == "error":
+                raise ActionFailed(session.error)
+            if redraw is not None:
+                redraw()
+            await asyncio.sleep(POLL_SECONDS)
+
+    async def _ready(self) -> None:
+        session = self.screen.session
+        await self._until(lambda: session.ready)
+
+    async def _open(self, name: str, settings: tuple[str, ...]) -> None:
+        screen = self.screen
+        try:
+            scenario = screen.catalog.get(name) or load_scenario(name)
+            if settings:
+                scenario = apply_changes(scenario, dict(map(parse_setting, settings)))
+        except RnnTuiError as error:
+            raise ActionFailed(str(error)) from None
+        session = screen.session
+        # Opened already and not trained (the lesson's first scenario, started with the app).
+        if not (scenario == screen.scenario and session.step == 0):
+            session.apply(scenario, "data")
+            screen.sample = 0
+            screen.scenario_changed(scenario, note="")
+        self.pending = {}
+        await self._ready()
+
+    async def _change(self, changes: dict[str, Any]) -> None:
+        screen = self.screen
+        try:
+            changed = apply_changes(screen.scenario, changes)
+        except RnnTuiError as error:
+            raise ActionFailed(str(error)) from None
+        effect = effect_of(screen.scenario, changed)
+        summary = ", ".join(f"{key.split('.')[-1]} = {value}" for key, value in changes.items())
+        screen.apply_settings(changed, effect, summary)
+        if effect in ("model", "data"):
+            self.pending = {}
+        await self._ready()
+
+    async def _timestep(self, t: int) -> None:
+        screen = self.screen
+        await self._until(lambda: screen.panels is not None and screen.panels.timestep.trace is not None)
+        assert screen.panels is not None
+        panel = screen.panels.timestep
+        self.t = t
+        panel.jump(False)
+        panel.move(t - 1)
+
+    async def _train(
+        self, steps: int | None, until_goal: bool, record: StepRecord, redraw: Callable[[], None]
+    ) -> None:
+        screen = self.screen
+        session = screen.session
+        await self._ready()
+        panels = screen.panels
+        if panels is not None and panels.compare.running:
+            panels.compare.stop()
+        if session.running:
+            session.pause()
+            await self._until(lambda: not session.running)
+        cap = steps or session.budget
+        start = session.step
+        problem = session.run(cap)
+        if problem:
+            raise ActionFailed(problem)
+        goal = screen.scenario.goal
+        higher = HIGHER_IS_BETTER[goal.metric]
+        label = CELL_LABELS[screen.scenario.model.cell]
+
+        def reached() -> bool:
+            last = session.last_eval
+            if last is None or last[0] <= start:
+                return False
+            metric = last[1].metric
+            return metric >= goal.target if higher else metric <= goal.target
+
+        def finished() -> bool:
+            done = session.step - start
+            record.progress = f"training {label}: step {done} / {cap}"
+            if until_goal and reached() and session.running:
+                session.pause()
+            if session.diverged_step is not None and session.diverged_step > start:
+                return not session.running
+            return not session.running and (session.step >= start + cap or session.why == "paused")
+
+        await self._until(finished, redraw)
+        if session.diverged_step is not None and session.diverged_step > start:
+            record.done.append(f"diverged at step {session.diverged_step}: {session.diverged}")
+
+    async def _compare(self, steps: int, record: StepRecord, redraw: Callable[[], None]) -> None:
+        screen = self.screen
+        await self._ready()
+        panels = screen.panels
+        assert panels is not None
+        compare = panels.compare
+        screen.session.pause()
+        self.compare_steps, self.compare_done = {}, {}
+        compare.listener = self._compare_report
+        compare.start(steps)
+
+        def finished() -> bool:
+            record.progress = "comparing: " + compare.progress_line()
+            return not compare.running
+
+        try:
+            await self._until(finished, redraw)
+        finally:
+            compare.listener = None
+        if compare.failure:
+            raise ActionFailed(f"the comparison failed: {compare.failure}")
+        for cell in CELLS:
+            if cell in self.compare_steps:
+                self.evidence.record_compare(
+                    cell, self.compare_steps[cell], self.compare_done.get(cell)
+                )
+
+    async def _sweep(self, action: lm.Sweep, record: StepRecord, redraw: Callable[[], None]) -> None:
+        from rnn_tui.core.sweep import parse_vary, plan_sweep, run_sweep
+
+        screen = self.screen
+        screen.session.pause()
+        try:
+            key, values = parse_vary(f"{action.vary}={','.join(action.values)}")
+            plan = plan_sweep(screen.scenario, key, values, action.cells, None, action.steps)
+        except RnnTuiError as error:
+            raise ActionFailed(str(error)) from None
+        total = plan.total_steps
+        done = [0]
+        self.sweep_stop = stop = threading.Event()
+
+        def progress(steps: int) -> None:
+            done[0] = steps
+
+        def sweep() -> SweepResult:
+            # Textual's stand-ins for stdout/stderr have no file descriptor: spawning the
+            # sweep's processes needs the real ones (see training_process.start).
+            with contextlib.redirect_stdout(sys.__stdout__), contextlib.redirect_stderr(
+                sys.__stderr__
+            ):
+                return run_sweep(plan, SWEEP_WORKERS, on_progress=progress, stop=stop)
+
+        task = asyncio.ensure_future(asyncio.to_thread(sweep))
+        try:
+            while not task.done():
+                record.progress = f"sweeping {key}: {done[0]} / {total} training steps"
+                redraw()
+                await asyncio.sleep(POLL_SECONDS)
+            result = task.result()
+        except RnnTuiError as error:
+            raise ActionFailed(str(error)) from None
+        finally:
+            stop.set()
+            self.sweep_stop = None
+        self.evidence.record_sweep(result)
+        record.done.extend(sweep_table(result))
+
+    async def _intervene(self, spec: str) -> None:
+        screen = self.screen
+        await self._mirror_ready()
+        assert screen.panels is not None
+        inside = screen.panels.inside
+        inside.run(spec)
+        await self._until(lambda: not inside.running)
+        if inside.result is None or inside.spec != spec:
+            raise ActionFailed(f"the intervention {spec!r} did not run: {inside.refusal}")
+        self.evidence.record_intervention(inside.result)
+
+    async def _ablate(self, record: StepRecord, redraw: Callable[[], None]) -> None:
+        screen = self.screen
+        await self._mirror_ready()
+        assert screen.panels is not None
+        inside = screen.panels.inside
+        inside.ablation = None
+        inside.action_rank_units()
+        worker = inside.ranking_worker
+        await self._until(lambda: worker is None or not worker.is_running, redraw)
+        if inside.ablation is None:
+            raise ActionFailed("the ranking of units did not finish")
+        self.evidence.record_ablation(inside.ablation)
+
+    async def _mirror_ready(self) -> None:
+        screen = self.screen
+        session = screen.session
+        await self._ready()
+        await self._until(
+            lambda: screen.mirror is not None
+            and screen.mirror.fits(screen.scenario)
+            and session.weights is not None
+            and screen.panels is not None
+            and screen.panels.inside.mirror_id == id(screen.mirror)
+        )
+
+
+def sweep_table(result: SweepResult) -> list[str]:
+    """The sweep's held-out metric per value and cell, as lines for the pane."""
+    plan = result.plan
+    cells = list(plan.cells)
+    lines = [f"{plan.key:<14}" + "".join(f"{CELL_LABELS.get(c, c):>14}" for c in cells)]
+    by_value: dict[str, dict[str, str]] = {}
+    for aggregate in result.aggregates():
+        row = by_value.setdefault(str(aggregate.value), {})
+        mark = "  ✔" if aggregate.reached else ""
+        row[aggregate.cell] = f"{aggregate.metric_mean:.3g}{mark}"
+    for value, row in by_value.items():
+        lines.append(f"{value:<14}" + "".join(f"{row.get(c, '-'):>14}" for c in cells))
+    lines.append(f"({plan.metric} on held-out data; ✔ reached the goal {plan.target:g})")
+    return lines
+
+
+def scenario_of(screen: MainScreen) -> Scenario:
+    return screen.scenario

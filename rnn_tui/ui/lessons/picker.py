@@ -1,0 +1,108 @@
+"""The list of lessons (L): each with its progress; enter starts or resumes one, s starts it over."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from rnn_tui.core.errors import RnnTuiError
+from rnn_tui.core.lessons.model import Lesson
+
+
+def progress_word(lesson: Lesson, entry: Any) -> str:
+    """"new", "step 3 / 9" or "done", from the saved progress of ``lesson``."""
+    if entry is None:
+        return "new"
+    if getattr(entry, "finished", False):
+        return "done ✔"
+    step = int(getattr(entry, "step", 0))
+    return f"step {min(step, len(lesson.steps) - 1) + 1} / {len(lesson.steps)}"
+
+
+class LessonListScreen(ModalScreen[tuple[Lesson, int] | None]):
+    """Dismisses with (lesson, step to start at), or None."""
+
+    BINDINGS = [
+        Binding("escape", "close", "close"),
+        Binding("s", "start_over", "start over"),
+    ]
+
+    def __init__(self, current: Lesson | None = None) -> None:
+        super().__init__()
+        self.current = current
+        self.lessons: list[Lesson] = []
+        self.progress: dict[str, Any] = {}
+        self.problem = ""
+
+    def compose(self) -> ComposeResult:
+        from rnn_tui.core.lessons.loader import builtin_lessons
+        from rnn_tui.core.lessons.progress import load_progress
+
+        try:
+            self.lessons = builtin_lessons()
+        except RnnTuiError as error:
+            self.problem = str(error)
+        self.progress, warning = load_progress_safely(load_progress)
+        with Vertical(id="dialog"):
+            yield Static("Lessons · enter starts or resumes · s starts over · escape closes",
+                         id="help-title")
+            options = [
+                Option(self._line(lesson), id=lesson.name) for lesson in self.lessons
+            ]
+            yield OptionList(*options, id="lesson-list")
+            yield Static(self.problem or warning, id="lesson-list-note")
+
+    def _line(self, lesson: Lesson) -> str:
+        where = progress_word(lesson, self.progress.get(lesson.name))
+        here = " (now)" if self.current is not None and lesson.name == self.current.name else ""
+        return f"{lesson.order}. {lesson.title}{here} · {where}\n   {lesson.summary}"
+
+    def on_mount(self) -> None:
+        listing = self.query_one(OptionList)
+        listing.focus()
+        if self.lessons:
+            listing.highlighted = self._first_unfinished()
+        self.query_one("#lesson-list-note", Static).display = bool(
+            self.query_one("#lesson-list-note", Static).content
+        )
+
+    def _first_unfinished(self) -> int:
+        for index, lesson in enumerate(self.lessons):
+            if not getattr(self.progress.get(lesson.name), "finished", False):
+                return index
+        return 0
+
+    def _highlighted(self) -> Lesson | None:
+        index = self.query_one(OptionList).highlighted
+        return None if index is None or not self.lessons else self.lessons[index]
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        lesson = self.lessons[event.option_index]
+        entry = self.progress.get(lesson.name)
+        resume = 0
+        if entry is not None and not getattr(entry, "finished", False):
+            resume = min(int(getattr(entry, "step", 0)), len(lesson.steps) - 1)
+        self.dismiss((lesson, resume))
+
+    def action_start_over(self) -> None:
+        lesson = self._highlighted()
+        if lesson is not None:
+            self.dismiss((lesson, 0))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def load_progress_safely(load: Any) -> tuple[dict[str, Any], str]:
+    """The saved progress by lesson name, and a sentence if it could not be read."""
+    try:
+        return dict(load()), ""
+    except (OSError, RnnTuiError, ValueError) as error:
+        return {}, f"Progress could not be read ({error}); starting fresh."
