@@ -1,0 +1,1 @@
+"""Lessons: data files that lead a learner through the playground and check claims on real runs."""

@@ -1,0 +1,354 @@
+"""A tiny, safe expression language for lesson claims and reveal templates (never ``eval``).
+
+Claims: names of measured quantities, numbers (``1e-3``), strings (``"lstm"``), arithmetic
+``+ - * /``, comparisons ``< <= > >= == !=`` (chainable), ``and or not``, parentheses and
+the functions ``abs min max log10``. Templates: text with ``{name}`` or ``{name:.2g}``
+fields (Python's format specs), ``{{`` and ``}}`` for braces.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TypeAlias
+
+Value: TypeAlias = float | int | str | bool
+
+FUNCTIONS: dict[str, Callable[..., float]] = {
+    "abs": abs,
+    "min": min,
+    "max": max,
+    "log10": lambda x: math.log10(x) if x > 0 else -math.inf,
+}
+COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
+KEYWORDS = ("and", "or", "not")
+_TOKEN = re.compile(
+    r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)"
+    r"|(?P<string>\"[^\"]*\"|'[^']*')"
+    r"|(?P<op><=|>=|==|!=|[<>()+\-*/,]))"
+)
+
+
+class ExpressionError(ValueError):
+    """A claim or template that cannot be read; the message says where and why."""
+
+
+class MissingQuantity(ExpressionError):
+    """A quantity the expression names was not measured (yet) on this run."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{name} was not measured on this run")
+        self.name = name
+
+
+# -- the parsed form ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: float | str
+
+
+@dataclass(frozen=True)
+class Name:
+    name: str
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Logic:
+    op: str  # "and" | "or"
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Negate:
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Arithmetic:
+    op: str  # + - * /
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Call:
+    function: str
+    args: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Compare:
+    first: Node
+    links: tuple[tuple[str, Node], ...]  # (operator, right operand), chained like Python's
+
+
+Node: TypeAlias = Literal | Name | Not | Logic | Negate | Arithmetic | Call | Compare
+
+
+@dataclass
+class _Parser:
+    text: str
+    tokens: list[tuple[str, str, int]]
+    at: int = 0
+
+    def peek(self) -> tuple[str, str, int]:
+        return self.tokens[self.at] if self.at < len(self.tokens) else ("end", "", len(self.text))
+
+    def take(self, value: str | None = None) -> tuple[str, str, int]:
+        token = self.peek()
+        if value is not None and token[1] != value:
+            raise self.error(f"expected {value!r}")
+        self.at += 1
+        return token
+
+    def error(self, problem: str) -> ExpressionError:
+        kind, value, position = self.peek()
+        found = "the end" if kind == "end" else repr(value)
+        return ExpressionError(f"{self.text!r}: {problem} at character {position + 1} (found {found})")
+
+    def expression(self) -> Node:
+        node = self.conjunction()
+        while self.peek()[1] == "or":
+            self.take()
+            node = Logic("or", node, self.conjunction())
+        return node
+
+    def conjunction(self) -> Node:
+        node = self.negation()
+        while self.peek()[1] == "and":
+            self.take()
+            node = Logic("and", node, self.negation())
+        return node
+
+    def negation(self) -> Node:
+        if self.peek()[1] == "not":
+            self.take()
+            return Not(self.negation())
+        return self.comparison()
+
+    def comparison(self) -> Node:
+        first = self.sum()
+        links: list[tuple[str, Node]] = []
+        while self.peek()[0] == "op" and self.peek()[1] in COMPARISONS:
+            links.append((self.take()[1], self.sum()))
+        return Compare(first, tuple(links)) if links else first
+
+    def sum(self) -> Node:
+        node = self.product()
+        while self.peek()[1] in ("+", "-") and self.peek()[0] == "op":
+            node = Arithmetic(self.take()[1], node, self.product())
+        return node
+
+    def product(self) -> Node:
+        node = self.unary()
+        while self.peek()[1] in ("*", "/") and self.peek()[0] == "op":
+            node = Arithmetic(self.take()[1], node, self.unary())
+        return node
+
+    def unary(self) -> Node:
+        if self.peek()[:2] == ("op", "-"):
+            self.take()
+            return Negate(self.unary())
+        return self.atom()
+
+    def atom(self) -> Node:
+        kind, value, _ = self.peek()
+        if kind == "number":
+            self.take()
+            return Literal(float(value))
+        if kind == "string":
+            self.take()
+            return Literal(value[1:-1])
+        if kind == "name" and value not in KEYWORDS:
+            self.take()
+            if self.peek()[1] == "(":
+                return self.call(value)
+            return Name(value)
+        if (kind, value) == ("op", "("):
+            self.take()
+            node = self.expression()
+            self.take(")")
+            return node
+        raise self.error("expected a number, a name or '('")
+
+    def call(self, function: str) -> Node:
+        if function not in FUNCTIONS:
+            raise self.error(f"unknown function {function!r} (known: {', '.join(FUNCTIONS)})")
+        self.take("(")
+        args = [self.expression()]
+        while self.peek()[1] == ",":
+            self.take()
+            args.append(self.expression())
+        self.take(")")
+        return Call(function, tuple(args))
+
+
+def parse(text: str) -> Node:
+    """The parsed expression; ExpressionError naming the character where it goes wrong."""
+    tokens: list[tuple[str, str, int]] = []
+    position = 0
+    stripped = text.rstrip()
+    while position < len(stripped):
+        match = _TOKEN.match(stripped, position)
+        if match is None or match.end() == position:
+            start = len(stripped) - len(stripped[position:].lstrip())
+            raise ExpressionError(
+                f"{text!r}: cannot read {stripped[start:start + 10]!r} at character {start + 1}"
+            )
+        kind = match.lastgroup or ""
+        tokens.append((kind, match.group(kind), match.start(kind)))
+        position = match.end()
+    if not tokens:
+        raise ExpressionError(f"{text!r}: an empty expression")
+    parser = _Parser(text, tokens)
+    node = parser.expression()
+    if parser.peek()[0] != "end":
+        raise parser.error("expected an operator or the end")
+    return node
+
+
+def names(node: Node) -> set[str]:
+    """Every quantity name an expression reads."""
+    match node:
+        case Name(name):
+            return {name}
+        case Literal():
+            return set()
+        case Not(operand) | Negate(operand):
+            return names(operand)
+        case Logic(_, left, right) | Arithmetic(_, left, right):
+            return names(left) | names(right)
+        case Call(_, args):
+            return set().union(*(names(arg) for arg in args))
+        case Compare(first, links):
+            return names(first).union(*(names(right) for _, right in links))
+
+
+def compute(node: Node, values: Mapping[str, Value]) -> Value:
+    """The value of a parsed expression; MissingQuantity if it names an unmeasured quantity."""
+    match node:
+        case Literal(value):
+            return value
+        case Name(name):
+            if name not in values:
+                raise MissingQuantity(name)
+            return values[name]
+        case Not(operand):
+            return not _truth(compute(operand, values))
+        case Logic("and", left, right):
+            return _truth(compute(left, values)) and _truth(compute(right, values))
+        case Logic(_, left, right):
+            return _truth(compute(left, values)) or _truth(compute(right, values))
+        case Negate(operand):
+            return -_number(compute(operand, values))
+        case Arithmetic(op, left, right):
+            return _arithmetic(op, _number(compute(left, values)), _number(compute(right, values)))
+        case Call(function, args):
+            numbers = [_number(compute(arg, values)) for arg in args]
+            try:
+                return FUNCTIONS[function](*numbers)
+            except TypeError:
+                raise ExpressionError(f"{function}() cannot take {len(numbers)} arguments") from None
+        case Compare(first, links):
+            current = compute(first, values)
+            for op, operand in links:
+                following = compute(operand, values)
+                if not _compare(op, current, following):
+                    return False
+                current = following
+            return True
+
+
+def evaluate(claim: str, values: Mapping[str, Value]) -> bool:
+    """Whether a claim holds on ``values``; NaN compares false, as in arithmetic."""
+    return _truth(compute(parse(claim), values))
+
+
+def _truth(value: Value) -> bool:
+    if isinstance(value, str):
+        raise ExpressionError(f"the text {value!r} is not true or false; compare it, e.g. cell == {value!r}")
+    return bool(value) and not (isinstance(value, float) and math.isnan(value))
+
+
+def _number(value: Value) -> float:
+    if isinstance(value, str):
+        raise ExpressionError(f"cannot do arithmetic with the text {value!r}")
+    return float(value)
+
+
+def _arithmetic(op: str, a: float, b: float) -> float:
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    if b == 0:  # a ratio to zero: as large as can be, or undefined
+        return math.nan if a == 0 or math.isnan(a) else math.copysign(math.inf, a)
+    return a / b
+
+
+def _compare(op: str, a: Value, b: Value) -> bool:
+    if isinstance(a, str) != isinstance(b, str):
+        raise ExpressionError(f"cannot compare {a!r} with {b!r}: one is text, the other a number")
+    if op == "==":
+        return a == b
+    if op == "!=":
+        return a != b
+    if isinstance(a, str) or isinstance(b, str):
+        raise ExpressionError(f"texts compare with == or != only, not {op}")
+    x, y = float(a), float(b)
+    return {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
+
+
+# -- templates ------------------------------------------------------------------------------
+
+
+def template_fields(template: str) -> list[tuple[str, str]]:
+    """(name, format spec) of every field; ExpressionError for a malformed template."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as error:
+        raise ExpressionError(f"{template!r}: {error} (write {{{{ and }}}} for braces)") from None
+    fields = []
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if conversion or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*", name):
+            raise ExpressionError(f"{template!r}: {{{name}}} is not a quantity's name")
+        try:
+            format(1.5, spec or "")
+        except ValueError:
+            raise ExpressionError(f"{template!r}: {{{name}:{spec}}} has a bad format spec {spec!r}") from None
+        fields.append((name, spec or ""))
+    return fields
+
+
+def render(template: str, values: Mapping[str, Value]) -> str:
+    """The template with each field formatted; an unmeasured one shows as "(name: not measured)"."""
+    out = []
+    for literal, name, spec, _ in string.Formatter().parse(template):
+        out.append(literal)
+        if name is None:
+            continue
+        if name not in values:
+            out.append(f"({name}: not measured)")
+            continue
+        value = values[name]
+        try:
+            out.append(format(value, spec or ""))
+        except (ValueError, TypeError):  # a text with a number's spec: show it as it is
+            out.append(str(value))
+    return "".join(out)
