@@ -22,22 +22,37 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from textual.widgets import Static
+
 from rnn_tui.core.changes import apply_changes, effect_of, parse_setting, parse_value
 from rnn_tui.core.errors import RnnTuiError
 from rnn_tui.core.lessons import model as lm
-from rnn_tui.core.lessons.quantities import Evidence, evaluate, measure, render
+from rnn_tui.core.lessons.quantities import (
+    Evidence,
+    ExpressionError,
+    evaluate,
+    measure,
+    render,
+)
 from rnn_tui.core.reports import StepReport
 from rnn_tui.core.scenario import Scenario, load_scenario
-from rnn_tui.core.vocabulary import CELL_LABELS, HIGHER_IS_BETTER, CELLS, Cell
+from rnn_tui.core.vocabulary import CELL_LABELS, CELLS, HIGHER_IS_BETTER, Cell
 from rnn_tui.ui.lessons.walk import StepRecord
-from rnn_tui.ui.protocol import CellDone, Failed, Report, Steps
+from rnn_tui.ui.protocol import CellDone, Ready, Report, Steps
 
 if TYPE_CHECKING:
+    from rnn_tui.core.data.base import Dataset
     from rnn_tui.core.sweep import SweepResult
     from rnn_tui.ui.screens.main import MainScreen
 
 POLL_SECONDS = 0.1  # how often a waiting action looks at the app's state
+SAMPLE_SEARCH = 500  # held-out examples searched for a word (ShowSample contains)
 SWEEP_WORKERS = 1  # the main training is paused meanwhile; one core stays the UI's
+
+
+def cell_label(cell: str) -> str:
+    """The cell's label ("vanilla RNN"), or the name as written when it is not a cell."""
+    return next((label for name, label in CELL_LABELS.items() if name == cell), cell)
 
 
 class ActionFailed(Exception):
@@ -50,13 +65,15 @@ def describe(action: lm.Action) -> str:
         case lm.OpenScenario(scenario, settings):
             return f"opened {scenario}" + (f" with {', '.join(settings)}" if settings else "")
         case lm.SetCell(cell):
-            return f"cell: {CELL_LABELS.get(cell, cell)}"
+            return f"cell: {cell_label(cell)}"
         case lm.SetField(field, value):
             return f"set {field} = {value}"
         case lm.ShowPanel(panel):
             return f"showing the {panel} panel"
         case lm.ShowTimestep(t):
             return f"timestep t={t}"
+        case lm.ShowSample(index, contains):
+            return f"held-out sample {index}" if contains is None else f"a sample with {contains!r}"
         case lm.Train(steps, until_goal):
             return f"trained {steps or ''} steps".replace("  ", " ") + (
                 " (or until the goal)" if until_goal else ""
@@ -89,8 +106,14 @@ class LiveLesson:
     # -- reports from the app's processes ------------------------------------------------
     def receive(self, report: Report) -> None:
         """A report of the main training process (the screen's frame hands each one)."""
-        if isinstance(report, Steps):
-            self.pending.setdefault(report.cell, []).extend(report.reports)
+        match report:
+            case Steps(cell, reports):
+                self.pending.setdefault(cell, []).extend(reports)
+            case Ready():
+                # New weights (a lesson's change, or the learner's reset or cell switch):
+                # what the cell's old weights measured no longer counts.
+                self.flush()
+                self.evidence.start_run(self.screen.scenario.model.cell)
 
     def _compare_report(self, report: Report) -> None:
         match report:
@@ -100,7 +123,13 @@ class LiveLesson:
                 self.compare_done[cell] = report
 
     def flush(self) -> None:
-        """Hand the step reports gathered so far to the Evidence."""
+        """Hand the step reports gathered so far, and the scenario as now set, to the Evidence."""
+        screen = self.screen
+        mirror = screen.mirror
+        chance = None
+        if mirror is not None and mirror.fits(screen.scenario):
+            chance = chance_of(screen.scenario, mirror.dataset)
+        self.evidence.set_scenario(screen.scenario, screen.session.baselines, chance)
         for cell, reports in self.pending.items():
             if reports:
                 self.evidence.record_steps(cell, reports)
@@ -140,22 +169,23 @@ class LiveLesson:
             record.holds = self._holds(check.claim, values)
             try:
                 record.result = render(check.reveal if record.holds else check.otherwise, values)
-            except (RnnTuiError, KeyError, ValueError) as error:
+            except (RnnTuiError, ExpressionError) as error:
                 raise ActionFailed(f"could not write this step's result: {error}") from None
 
     @staticmethod
     def _holds(claim: str, values: dict[str, Any]) -> bool:
         try:
             return bool(evaluate(claim, values))
-        except (RnnTuiError, KeyError, ValueError) as error:
+        except (RnnTuiError, ExpressionError) as error:
             raise ActionFailed(f"could not check {claim!r} on this run: {error}") from None
 
     async def values(self) -> dict[str, Any]:
         """Every quantity measured so far, with the shown sample traced under the newest weights."""
-        self.flush()
         trace = await self._fresh_trace()
+        self.flush()
         if trace is not None:
-            self.evidence.record_trace(trace, self.t)
+            self.evidence.record_trace(trace)
+            self.evidence.t = self.t
         return dict(measure(self.evidence))
 
     async def _fresh_trace(self) -> Any:
@@ -179,6 +209,16 @@ class LiveLesson:
 
         return await asyncio.to_thread(trace)
 
+    async def restore(self, steps: tuple[lm.LessonStep, ...]) -> None:
+        """Apply the settings ``steps`` make (scenario, cell, fields, sample, panel),
+        without their training, comparisons, sweeps or interventions: for resuming."""
+        setting = (lm.OpenScenario, lm.SetCell, lm.SetField, lm.ShowPanel)
+        record = StepRecord()
+        for step in steps:
+            for action in step.actions:
+                if isinstance(action, setting):
+                    await self.do(action, record, lambda: None)
+
     # -- actions ----------------------------------------------------------------------------
     async def do(self, action: lm.Action, record: StepRecord, redraw: Callable[[], None]) -> None:
         match action:
@@ -192,6 +232,8 @@ class LiveLesson:
                 self.screen.show_panel(panel, hidden_too=True)
             case lm.ShowTimestep(t):
                 await self._timestep(t)
+            case lm.ShowSample(index, contains):
+                await self._sample(index, contains)
             case lm.Train(steps, until_goal):
                 await self._train(steps, until_goal, record, redraw)
             case lm.Compare(steps):
@@ -235,7 +277,7 @@ class LiveLesson:
             session.apply(scenario, "data")
             screen.sample = 0
             screen.scenario_changed(scenario, note="")
-        self.pending = {}
+        self.t = None
         await self._ready()
 
     async def _change(self, changes: dict[str, Any]) -> None:
@@ -246,9 +288,7 @@ class LiveLesson:
             raise ActionFailed(str(error)) from None
         effect = effect_of(screen.scenario, changed)
         summary = ", ".join(f"{key.split('.')[-1]} = {value}" for key, value in changes.items())
-        screen.apply_settings(changed, effect, summary)
-        if effect in ("model", "data"):
-            self.pending = {}
+        screen._apply(changed, effect, summary)
         await self._ready()
 
     async def _timestep(self, t: int) -> None:
@@ -259,6 +299,40 @@ class LiveLesson:
         self.t = t
         panel.jump(False)
         panel.move(t - 1)
+
+    async def _sample(self, index: int | None, contains: str | None) -> None:
+        """Show held-out example ``index`` (0-based), or the first whose input has ``contains``."""
+        screen = self.screen
+        await self._mirror_ready()
+        mirror = screen.mirror
+        assert mirror is not None
+        if index is not None:
+            if index >= mirror.test_size:
+                raise ActionFailed(
+                    f"sample {index}: this data has {mirror.test_size} held-out examples "
+                    f"(0 to {mirror.test_size - 1})."
+                )
+            found = index
+        else:
+            word = (contains or "").casefold()
+
+            def search() -> int | None:
+                with mirror.lock:
+                    for i in range(min(mirror.test_size, SAMPLE_SEARCH)):
+                        labels = mirror.trace(i).parts[0].labels
+                        if any(word == str(label).casefold() for label in labels):
+                            return i
+                return None
+
+            searched = await asyncio.to_thread(search)
+            if searched is None:
+                raise ActionFailed(
+                    f"no held-out example among the first {SAMPLE_SEARCH} reads {contains!r}."
+                )
+            found = searched
+        screen.sample = found
+        screen.typed = None
+        screen.trace_stale = True
 
     async def _train(
         self, steps: int | None, until_goal: bool, record: StepRecord, redraw: Callable[[], None]
@@ -313,7 +387,7 @@ class LiveLesson:
         compare.start(steps)
 
         def finished() -> bool:
-            record.progress = "comparing: " + compare.progress_line()
+            record.progress = "comparing: " + compare.progress_text().plain
             return not compare.running
 
         try:
@@ -322,11 +396,15 @@ class LiveLesson:
             compare.listener = None
         if compare.failure:
             raise ActionFailed(f"the comparison failed: {compare.failure}")
+        # Each cell trained from fresh weights: its measurements replace the cell's earlier ones.
         for cell in CELLS:
             if cell in self.compare_steps:
-                self.evidence.record_compare(
-                    cell, self.compare_steps[cell], self.compare_done.get(cell)
-                )
+                self.evidence.start_run(cell)
+                self.evidence.record_steps(cell, self.compare_steps[cell])
+                done = self.compare_done.get(cell)
+                if done is not None and done.final is not None:
+                    steps = self.compare_steps[cell][-1].step
+                    self.evidence.record_eval(cell, steps, done.final)
 
     async def _sweep(self, action: lm.Sweep, record: StepRecord, redraw: Callable[[], None]) -> None:
         from rnn_tui.core.sweep import parse_vary, plan_sweep, run_sweep
@@ -376,7 +454,8 @@ class LiveLesson:
         inside.run(spec)
         await self._until(lambda: not inside.running)
         if inside.result is None or inside.spec != spec:
-            raise ActionFailed(f"the intervention {spec!r} did not run: {inside.refusal}")
+            meaning = inside.query_one("#inside-meaning", Static).content
+            raise ActionFailed(f"the intervention {spec!r} did not run: {meaning}")
         self.evidence.record_intervention(inside.result)
 
     async def _ablate(self, record: StepRecord, redraw: Callable[[], None]) -> None:
@@ -409,7 +488,7 @@ def sweep_table(result: SweepResult) -> list[str]:
     """The sweep's held-out metric per value and cell, as lines for the pane."""
     plan = result.plan
     cells = list(plan.cells)
-    lines = [f"{plan.key:<14}" + "".join(f"{CELL_LABELS.get(c, c):>14}" for c in cells)]
+    lines = [f"{plan.key:<14}" + "".join(f"{cell_label(c):>14}" for c in cells)]
     by_value: dict[str, dict[str, str]] = {}
     for aggregate in result.aggregates():
         row = by_value.setdefault(str(aggregate.value), {})
@@ -421,5 +500,11 @@ def sweep_table(result: SweepResult) -> list[str]:
     return lines
 
 
-def scenario_of(screen: MainScreen) -> Scenario:
-    return screen.scenario
+def chance_of(scenario: Scenario, dataset: Dataset) -> float | None:
+    """The metric with no skill, as the sweep measures it (``sweep_worker.chance_level``)."""
+    metric = scenario.goal.metric
+    if metric == "accuracy" and dataset.output_kind == "class":
+        return dataset.baselines.get("chance_accuracy", 1.0 / dataset.output_size)
+    if metric == "rmse_ratio":
+        return 1.0
+    return None

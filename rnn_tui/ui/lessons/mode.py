@@ -33,7 +33,7 @@ PANE_ID = "lesson-pane"
 # The lesson's keys; the pane lists them (the footer has no room at 80 columns). The
 # answer keys (a-d, as the lesson names them) are taken in on_key while a prediction is
 # asked, before the screen's own bindings (c is otherwise "cell").
-LESSON_BINDINGS = [
+LESSON_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("L", "lessons", "lessons"),
     Binding("greater_than_sign,full_stop", "lesson_next", "next step", show=False),
     Binding("less_than_sign,comma", "lesson_back", "step back", show=False),
@@ -150,11 +150,33 @@ class LessonMode(ScreenParts):
         self.live = LiveLesson(self.main)
         self._apply_hiding()
         if start > 0:
+            self._resume_worker(start)
+        else:
+            self._enter_step()
+
+    @work(exclusive=True, group="lesson", exit_on_error=False)
+    async def _resume_worker(self, start: int) -> None:
+        """Resumed at a later step: set up what the steps before it set (scenario, cell,
+        fields, panel); their training is not redone (R on a step runs it again)."""
+        from rnn_tui.ui.lessons.live import ActionFailed
+
+        walk, live = self.walk, self.live
+        if walk is None or live is None:
+            return
+        pane = self.pane
+        if pane is not None:
+            pane.say_progress(walk, f"Resuming at step {start + 1}: setting up the steps before it…")
+        try:
+            await live.restore(walk.lesson.steps[:start])
+        except ActionFailed as error:
+            self.notify(f"Could not set up the earlier steps: {error}", severity="warning")
+        if self.walk is walk:
             self.notify(
-                f"Resumed at step {start + 1}: < goes back, R replays a step.",
-                title=lesson.title,
+                f"Resumed at step {start + 1}: the earlier steps' settings are applied, their "
+                "training is not redone (< goes back, R replays a step).",
+                title=walk.lesson.title,
             )
-        self._enter_step()
+            self._enter_step()
 
     @property
     def main(self) -> MainScreen:

@@ -112,6 +112,13 @@ class LessonPane(Vertical):
         else:
             scroll.call_after_refresh(scroll.scroll_home, animate=False)
 
+    def say_progress(self, walk: LessonWalk, words: str) -> None:
+        """A line while the lesson gets ready (resuming), before the step shows."""
+        self.walk = walk
+        self.border_title = f"Lesson {walk.lesson.order}: {walk.lesson.title} · {walk.counter()}"
+        self.query_one("#lesson-text", Static).update(Text("▶ " + words, style="bold"))
+        self.query_one("#lesson-keys", TextLine).set("X leave")
+
     @property
     def text(self) -> str:
         """What the pane says now (for tests and screen readers of the log)."""

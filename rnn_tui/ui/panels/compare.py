@@ -73,7 +73,7 @@ class ComparePanel(Vertical):
     def action_stop_compare(self) -> None:
         if self.running:
             self.stop()
-            self._status(Text("Stopped. " + self._progress_text().plain))
+            self._status(Text("Stopped. " + self.progress_text().plain))
         self.screen.set_focus(None)
 
     def focus_default(self) -> None:
@@ -96,7 +96,7 @@ class ComparePanel(Vertical):
         self.steps = steps
         self.running = True
         self.process.start(self.scenario, steps)
-        self._status(self._progress_text())
+        self._status(self.progress_text())
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         self.process.stop(timeout)
@@ -124,7 +124,7 @@ class ComparePanel(Vertical):
             if self.listener is not None:
                 self.listener(report)
         if reports:
-            self._status(self._progress_text())
+            self._status(self.progress_text())
         for chart in self.query(CompareChart):
             chart.redraw()
 
@@ -163,7 +163,7 @@ class ComparePanel(Vertical):
                 grad = self.query_one("#compare-grad", CompareChart)
                 grad.set_series(name, np.arange(1, norms.size + 1), norms)
 
-    def _progress_text(self) -> Text:
+    def progress_text(self) -> Text:
         text = Text()
         for cell in CELLS:
             name = CELL_LABELS[cell]
