@@ -63,7 +63,10 @@ def describe(action: lm.Action) -> str:
     """An action in a few words, for the pane's list of what the step did."""
     match action:
         case lm.OpenScenario(scenario, settings):
-            return f"opened {scenario}" + (f" with {', '.join(settings)}" if settings else "")
+            # The keys' last parts: "seq_len=8", not "data.params.seq_len=8".
+            short = ", ".join(item.split("=")[0].split(".")[-1] + "=" + item.partition("=")[2]
+                              for item in settings)
+            return f"opened {scenario}" + (f": {short}" if settings else "")
         case lm.SetCell(cell):
             return f"cell: {cell_label(cell)}"
         case lm.SetField(field, value):
@@ -102,6 +105,7 @@ class LiveLesson:
         self.compare_steps: dict[Cell, list[StepReport]] = {}
         self.compare_done: dict[Cell, CellDone] = {}
         self.sweep_stop: threading.Event | None = None
+        self.training = False  # a Train action runs the main training now
 
     # -- reports from the app's processes ------------------------------------------------
     def receive(self, report: Report) -> None:
@@ -151,7 +155,10 @@ class LiveLesson:
         for action in step.actions:
             record.progress = describe(action) + "…"
             redraw()
-            await self.do(action, record, redraw)
+            try:
+                await self.do(action, record, redraw)
+            except ActionFailed as error:
+                raise ActionFailed(f"Could not do this step's “{describe(action)}”: {error}") from None
             record.done.append(describe(action))
             record.progress = ""
             redraw()
@@ -351,6 +358,7 @@ class LiveLesson:
         problem = session.run(cap)
         if problem:
             raise ActionFailed(problem)
+        self.training = True
         goal = screen.scenario.goal
         higher = HIGHER_IS_BETTER[goal.metric]
         label = CELL_LABELS[screen.scenario.model.cell]
@@ -371,7 +379,10 @@ class LiveLesson:
                 return not session.running
             return not session.running and (session.step >= start + cap or session.why == "paused")
 
-        await self._until(finished, redraw)
+        try:
+            await self._until(finished, redraw)
+        finally:
+            self.training = False
         if session.diverged_step is not None and session.diverged_step > start:
             record.done.append(f"diverged at step {session.diverged_step}: {session.diverged}")
 

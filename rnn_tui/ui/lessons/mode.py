@@ -34,7 +34,7 @@ PANE_ID = "lesson-pane"
 # answer keys (a-d, as the lesson names them) are taken in on_key while a prediction is
 # asked, before the screen's own bindings (c is otherwise "cell").
 LESSON_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
-    Binding("L", "lessons", "lessons"),
+    Binding("L", "lessons", "lessons", show=False),  # in the footer when wide
     Binding("greater_than_sign,full_stop", "lesson_next", "next step", show=False),
     Binding("less_than_sign,comma", "lesson_back", "step back", show=False),
     Binding("R", "lesson_replay", "replay the step", show=False),
@@ -114,6 +114,11 @@ class LessonMode(ScreenParts):
             event.prevent_default()
 
     # -- the frame -----------------------------------------------------------------------
+    @property
+    def lesson_training(self) -> bool:
+        """Whether a lesson's Train action drives the training now (it stops it, not the budget)."""
+        return self.live is not None and self.live.training
+
     def lesson_receive(self, report: Report) -> None:
         if self.live is not None:
             self.live.receive(report)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -20,9 +21,9 @@ def progress_word(lesson: Lesson, entry: Any) -> str:
     if entry is None:
         return "new"
     if getattr(entry, "finished", False):
-        return "done ✔"
+        return "✔ done"
     step = int(getattr(entry, "step", 0))
-    return f"step {min(step, len(lesson.steps) - 1) + 1} / {len(lesson.steps)}"
+    return f"▶ at step {min(step, len(lesson.steps) - 1) + 1} / {len(lesson.steps)}"
 
 
 class LessonListScreen(ModalScreen[tuple[Lesson, int] | None]):
@@ -48,43 +49,55 @@ class LessonListScreen(ModalScreen[tuple[Lesson, int] | None]):
             self.lessons = builtin_lessons()
         except RnnTuiError as error:
             self.problem = str(error)
-        self.progress, warning = load_progress_safely(load_progress)
-        with Vertical(id="dialog"):
-            yield Static("Lessons · enter starts or resumes · s starts over · escape closes",
-                         id="help-title")
-            options = [
-                Option(self._line(lesson), id=lesson.name) for lesson in self.lessons
-            ]
-            yield OptionList(*options, id="lesson-list")
+        self.progress, warning = load_progress_safely(lambda: load_progress(warn=False))
+        with Vertical(id="lesson-dialog"):
+            yield Static("Lessons", id="help-title")
+            options: list[Option | None] = []
+            for lesson in self.lessons:
+                options += [Option(self._line(lesson), id=lesson.name), None]  # None: a rule
+            yield OptionList(*options[:-1], id="lesson-list")
             yield Static(self.problem or warning, id="lesson-list-note")
+            yield Static("↑↓ choose · enter starts or resumes · s starts over · escape closes",
+                         id="dialog-hint")
 
-    def _line(self, lesson: Lesson) -> str:
+    def _line(self, lesson: Lesson) -> Text:
         where = progress_word(lesson, self.progress.get(lesson.name))
-        here = " (now)" if self.current is not None and lesson.name == self.current.name else ""
-        return f"{lesson.order}. {lesson.title}{here} · {where}\n   {lesson.summary}"
+        line = Text(f"{lesson.order}. {lesson.title}", style="bold")
+        if self.current is not None and lesson.name == self.current.name:
+            line.append(" (open now)")
+        line.append(f" · {where}\n")
+        line.append(lesson.summary, style="italic")
+        return line
 
     def on_mount(self) -> None:
         listing = self.query_one(OptionList)
         listing.focus()
         if self.lessons:
-            listing.highlighted = self._first_unfinished()
+            listing.highlighted = listing.get_option_index(self._first_unfinished().name)
         self.query_one("#lesson-list-note", Static).display = bool(
             self.query_one("#lesson-list-note", Static).content
         )
 
-    def _first_unfinished(self) -> int:
-        for index, lesson in enumerate(self.lessons):
+    def _first_unfinished(self) -> Lesson:
+        """The lesson the learner is in, else the first not finished, else the first."""
+        for lesson in self.lessons:
+            if self.current is not None and lesson.name == self.current.name:
+                return lesson
+        for lesson in self.lessons:
             if not getattr(self.progress.get(lesson.name), "finished", False):
-                return index
-        return 0
+                return lesson
+        return self.lessons[0]
 
     def _highlighted(self) -> Lesson | None:
-        index = self.query_one(OptionList).highlighted
-        return None if index is None or not self.lessons else self.lessons[index]
+        listing = self.query_one(OptionList)
+        if listing.highlighted is None:
+            return None
+        name = listing.get_option_at_index(listing.highlighted).id
+        return next((item for item in self.lessons if item.name == name), None)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        lesson = self.lessons[event.option_index]
+        lesson = next(item for item in self.lessons if item.name == event.option.id)
         entry = self.progress.get(lesson.name)
         resume = 0
         if entry is not None and not getattr(entry, "finished", False):

@@ -303,7 +303,7 @@ class MainScreen(ModelLink, SettingsFlow, LessonMode):
                 "Turn clipping on (g), lower the learning rate ([) or reset (r).",
                 "error",
             )
-        elif why == "budget":
+        elif why == "budget" and not self.lesson_training:
             self.notify(
                 f"Trained to step {session.step}, the scenario's budget; space trains "
                 f"{session.budget} more.",
