@@ -10,13 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import OptionList
 
-from rnn_tui.core.lessons.loader import load_lesson
+from rnn_tui.core.lessons.loader import builtin_lessons, load_lesson
 from rnn_tui.core.lessons.progress import load_progress, save_progress
 from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.lesson_app import first_scenario, resume_step
 from rnn_tui.ui.lessons.mode import PANE_ID
 from rnn_tui.ui.lessons.pane import LessonPane
+from rnn_tui.ui.lessons.picker import LessonListScreen
+from rnn_tui.ui.protocol import Ready, Reset
+from rnn_tui.ui.training_process import TrainingProcess
 from tests.ui.test_app_pilot import main_screen, wait_for
 
 TINY = Path(__file__).parent / "data" / "tiny-lesson.toml"
@@ -63,7 +67,7 @@ async def test_walk_a_lesson_by_keyboard(state_dir):
         await pilot.press("greater_than_sign")
         await wait_phase(pilot, "asking")
         assert "? After 10 steps" in pane_text(app)
-        assert "a-b predict" in pane_text(app)
+        assert "a-c predict" in pane_text(app)
         assert screen.session.step == 0
         await pilot.press("a")
         await wait_phase(pilot, "checked", "failed", what="training and the check")
@@ -113,30 +117,133 @@ async def test_walk_a_lesson_by_keyboard(state_dir):
         await pilot.press("tab")  # the normal app again: every panel is reachable
 
 
+class IdleProcess(TrainingProcess):
+    """A training process that builds models (Ready, no weights) and never trains: for the
+    tests of keys, panels and the list, which need no torch child (seconds of CPU each)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reports: list = []
+        self.running = False
+
+    @property
+    def alive(self) -> bool:
+        return self.running
+
+    def start(self, *args: object) -> None:
+        self.running = True
+        self.reports.append(Ready(0, {}, 0.0))
+
+    def send(self, command) -> None:
+        if isinstance(command, Reset):
+            self.reports.append(Ready(0, {}, 0.0))
+
+    def drain(self, limit: int = 1000) -> list:
+        out, self.reports = self.reports, []
+        return out
+
+    def stop(self, timeout: float = 1.0) -> None:
+        self.running = False
+
+
+def idle_app(lesson=None, start: int = 0) -> RnnTuiApp:
+    scenario, settings = first_scenario(lesson) if lesson else ("long-memory", [])
+    app = RnnTuiApp(
+        scenario, settings=settings, lesson=None if lesson is None else (lesson, start)
+    )
+    app.process = IdleProcess()
+    return app
+
+
 async def test_hidden_panel_and_key(state_dir):
     lesson = load_lesson(TINY)
-    app = lesson_app(lesson)
+    app = idle_app(lesson)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: main_screen(app).walk is not None, what="the lesson")
         screen = main_screen(app)
-        await wait_phase(pilot, "checked", what="step 1")
+        await wait_phase(pilot, "checked", "failed", what="step 1")
         seen = set()
         for _ in range(10):
             await pilot.press("tab")
             seen.add(screen.panel)
         assert "map" not in seen and {"timestep", "training", "inside"} <= seen
+        screen.show_panel("map")  # not by the palette's commands either
+        assert screen.panel != "map"
         clip = screen.scenario.training.clip
         await pilot.press("g")  # hidden by the lesson: does nothing
         await pilot.pause()
         assert screen.scenario.training.clip == clip
-        footer_keys = {key for key, b in screen.active_bindings.items() if b.binding.show}
-        assert "g" not in footer_keys
+        assert "g" not in shown_keys(screen)
         await pilot.press("X")  # left: the map and g are back
         await pilot.pause()
-        assert "g" in {key for key, b in screen.active_bindings.items() if b.binding.show}
+        assert screen.walk is None and "g" in shown_keys(screen)
         await pilot.press("g")
         await pilot.pause()
         assert screen.scenario.training.clip != clip
+        for _ in range(7):
+            await pilot.press("tab")
+            seen.add(screen.panel)
+        assert "map" in seen
+
+
+def shown_keys(screen) -> set[str]:
+    return {key for key, b in screen.active_bindings.items() if b.binding.show}
+
+
+async def test_c_answers_a_question_instead_of_switching_the_cell(state_dir):
+    """c is the cell key; while a question offers a choice c, c answers it."""
+    lesson = load_lesson(TINY)
+    app = idle_app(lesson, start=1)  # resumed at the step that asks
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: phase(app) == "asking", what="the question")
+        screen = main_screen(app)
+        assert screen.walk.index == 1 and "step 2 / 4" in pane_border(app)
+        assert "a-c predict" in pane_text(app)
+        cell = screen.scenario.model.cell
+        await pilot.press("c")
+        await wait_for(pilot, lambda: screen.walk.record.answer == "c", what="the answer")
+        assert screen.scenario.model.cell == cell
+        assert "← your prediction" in pane_text(app)
+        await pilot.press("X")
+        await pilot.press("c")  # out of the lesson: c switches the cell again
+        await wait_for(pilot, lambda: screen.scenario.model.cell != cell, what="the cell")
+
+
+def pane_border(app) -> str:
+    return str(main_screen(app).query_one(f"#{PANE_ID}").border_title)
+
+
+async def test_lesson_list_shows_progress_and_starts_a_lesson(state_dir):
+    lesson = load_lesson(TINY)
+    builtin = builtin_lessons()
+    save_progress(builtin[0].name, 1, False)
+    app = idle_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: main_screen(app).panels is not None, what="the panels")
+        screen = main_screen(app)
+        assert screen.walk is None and "X" not in shown_keys(screen)
+        await pilot.press("L")
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonListScreen), what="the list")
+        listing = app.screen.query_one(OptionList)
+        first = str(listing.get_option_at_index(0).prompt)
+        assert builtin[0].title in first
+        assert f"at step 2 / {len(builtin[0].steps)}" in first
+        await pilot.press("escape")
+        assert app.screen is screen and screen.walk is None
+        # Started from the list (by code for the test lesson, which is not built in).
+        screen.start_lesson(lesson, 0)
+        await wait_for(pilot, lambda: screen.walk is not None, what="the lesson")
+        assert "step 1 / 4" in pane_border(app)
+        await pilot.press("L")
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonListScreen), what="the list")
+        await pilot.press("enter")  # the first built-in lesson, resumed at its step 2
+        await wait_for(
+            pilot,
+            lambda: screen.walk is not None and screen.walk.lesson.name == builtin[0].name,
+            what="the built-in lesson",
+        )
+        assert screen.walk.index == 1
+        assert load_progress()["tiny-test"].step == 0  # the left lesson kept its place
 
 
 def test_resume_where_left(state_dir):

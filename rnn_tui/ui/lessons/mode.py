@@ -149,6 +149,8 @@ class LessonMode(ScreenParts):
         from rnn_tui.ui.lessons.live import LiveLesson
         from rnn_tui.ui.lessons.pane import LessonPane
 
+        for old in self.query(f"#{PANE_ID}"):
+            await old.remove()  # the pane of a lesson just left
         pane = LessonPane(id=PANE_ID)
         await self.mount(pane, after="#body")
         self.walk = LessonWalk(lesson, start)
