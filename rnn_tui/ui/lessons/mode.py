@@ -30,11 +30,12 @@ if TYPE_CHECKING:
     from rnn_tui.ui.screens.main import MainScreen
 
 PANE_ID = "lesson-pane"
-# The lesson's keys; the pane lists them (the footer has no room at 80 columns). The
-# answer keys (a-d, as the lesson names them) are taken in on_key while a prediction is
-# asked, before the screen's own bindings (c is otherwise "cell").
+# The lesson keys. The pane lists them; L (the list of lessons) is in the help and the
+# palette: the footer has no room left for it, even at 120 columns. The answer keys
+# (a-d, as the lesson names them) are taken in on_key while a prediction is asked,
+# before the screen's own bindings (c is otherwise "cell").
 LESSON_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
-    Binding("L", "lessons", "lessons", show=False),  # in the footer when wide
+    Binding("L", "lessons", "lessons", show=False),
     Binding("greater_than_sign,full_stop", "lesson_next", "next step", show=False),
     Binding("less_than_sign,comma", "lesson_back", "step back", show=False),
     Binding("R", "lesson_replay", "replay the step", show=False),

@@ -61,7 +61,6 @@ FOOTER_WHEN_WIDE = {
     "cycle_layer",
     "cycle_heatmap_row",
     "leave_field",
-    "lessons",
 }
 WITH_FIELDS = ("setup", "try", "compare", "inside")  # panels enter_panel goes into
 
