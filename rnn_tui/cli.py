@@ -1,4 +1,4 @@
-"""Command line: `rnn-tui` opens the app; list / train / trace / ablate / serve.
+"""Command line: `rnn-tui` opens the app; list / train / trace / ablate / sweep / learn / serve.
 
 Heavy imports (torch, textual) happen inside the commands that need them, so
 `rnn-tui list` and `--help` answer at once.
@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("list", "train", "trace", "ablate", "sweep", "serve", "app")
+COMMANDS = ("list", "train", "trace", "ablate", "sweep", "learn", "serve", "app")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     ablate.add_argument("--quiet", action="store_true", help="no progress bar")
 
     _sweep(commands.add_parser("sweep", help="train every value x cell x seed of one setting; table, JSON, CSV"))
+
+    from rnn_tui.learn_cli import add_parser as add_learn
+
+    add_learn(commands, _non_negative)
 
     serve = commands.add_parser("serve", help="serve the app in a browser on localhost (textual-serve)")
     serve.add_argument("scenario", nargs="?")
@@ -159,6 +163,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from rnn_tui.ablate_command import ablate
 
         return ablate(args)
+    if args.command == "learn":
+        from rnn_tui.learn_cli import learn
+
+        return learn(args)
     # Before any UI: the app would open a fallback with a banner (and, with no terminal, hang).
     check_scenario_exists(args.scenario)
     settings = setting_args(args)

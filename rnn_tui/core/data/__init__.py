@@ -21,6 +21,7 @@ GENERATORS: dict[str, str] = {
     "sine": "rnn_tui.core.data.sine",
     "sentiment": "rnn_tui.core.data.sentiment",
     "long-memory": "rnn_tui.core.data.long_memory",
+    "sign-memory": "rnn_tui.core.data.sign_memory",
     "captioning": "rnn_tui.core.data.captioning",
     "translation": "rnn_tui.core.data.translation",
 }
