@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import sys
 import threading
 from collections.abc import Callable
@@ -27,32 +28,30 @@ from textual.widgets import Static
 from rnn_tui.core.changes import apply_changes, effect_of, parse_setting, parse_value
 from rnn_tui.core.errors import RnnTuiError
 from rnn_tui.core.lessons import model as lm
-from rnn_tui.core.lessons.quantities import (
-    Evidence,
-    ExpressionError,
-    evaluate,
-    measure,
-    render,
-)
-from rnn_tui.core.reports import StepReport
+from rnn_tui.core.lessons.quantities import Evidence, measure
+from rnn_tui.core.reports import EvalResult, StepReport
 from rnn_tui.core.scenario import Scenario, load_scenario
-from rnn_tui.core.vocabulary import CELL_LABELS, CELLS, HIGHER_IS_BETTER, Cell
+from rnn_tui.core.vocabulary import CELL_LABELS, CELLS, Cell
 from rnn_tui.ui.lessons.walk import StepRecord
-from rnn_tui.ui.protocol import CellDone, Ready, Report, Steps
+from rnn_tui.ui.protocol import CellDone, Ready, Report, Steps, Weights, WeightsAt
 
 if TYPE_CHECKING:
     from rnn_tui.core.data.base import Dataset
     from rnn_tui.core.sweep import SweepResult
+    from rnn_tui.ui.mirror import Mirror
     from rnn_tui.ui.screens.main import MainScreen
 
 POLL_SECONDS = 0.1  # how often a waiting action looks at the app's state
-SAMPLE_SEARCH = 500  # held-out examples searched for a word (ShowSample contains)
 SWEEP_WORKERS = 1  # the main training is paused meanwhile; one core stays the UI's
 
 
 def cell_label(cell: str) -> str:
     """The cell's label ("vanilla RNN"), or the name as written when it is not a cell."""
     return next((label for name, label in CELL_LABELS.items() if name == cell), cell)
+
+
+# The panel that shows an action's work while it runs.
+SHOWN_BY: dict[type, str] = {lm.Compare: "compare", lm.Intervene: "inside", lm.Ablate: "inside"}
 
 
 class ActionFailed(Exception):
@@ -104,6 +103,7 @@ class LiveLesson:
         self.pending: dict[Cell, list[StepReport]] = {}
         self.compare_steps: dict[Cell, list[StepReport]] = {}
         self.compare_done: dict[Cell, CellDone] = {}
+        self.compare_weights: dict[Cell, Weights] = {}
         self.sweep_stop: threading.Event | None = None
         self.training = False  # a Train action runs the main training now
 
@@ -125,6 +125,9 @@ class LiveLesson:
                 self.compare_steps.setdefault(cell, []).extend(reports)
             case CellDone(cell):
                 self.compare_done[cell] = report
+            case WeightsAt(_, weights) if self.compare_steps:
+                # After a cell's steps, before its CellDone: that cell's trained weights.
+                self.compare_weights[list(self.compare_steps)[-1]] = weights
 
     def flush(self) -> None:
         """Hand the step reports gathered so far, and the scenario as now set, to the Evidence."""
@@ -167,24 +170,19 @@ class LiveLesson:
         record.progress = "measuring…"
         redraw()
         values = await self.values()
-        if step.ask is not None:
-            record.right = tuple(
-                choice.key for choice in step.ask.choices if self._holds(choice.holds, values)
-            )
-        if step.check is not None:
-            check = step.check
-            record.holds = self._holds(check.claim, values)
-            try:
-                record.result = render(check.reveal if record.holds else check.otherwise, values)
-            except (RnnTuiError, ExpressionError) as error:
-                raise ActionFailed(f"could not write this step's result: {error}") from None
-
-    @staticmethod
-    def _holds(claim: str, values: dict[str, Any]) -> bool:
+        # The headless runner's own judgement (`rnn-tui learn NAME --check`): the same
+        # claims decided the same way, here on this live run's numbers. Imported in a
+        # thread: the runner imports torch, which the UI process may still be loading.
+        runner = await asyncio.to_thread(importlib.import_module, "rnn_tui.core.lessons.runner")
         try:
-            return bool(evaluate(claim, values))
-        except (RnnTuiError, ExpressionError) as error:
-            raise ActionFailed(f"could not check {claim!r} on this run: {error}") from None
+            outcomes = runner.decide(step, values)
+        except RnnTuiError as error:
+            raise ActionFailed(str(error)) from None
+        for outcome in outcomes:
+            if outcome.claim.startswith("ask: "):
+                record.right = tuple(outcome.right)
+            else:
+                record.holds, record.result = outcome.holds, outcome.text
 
     async def values(self) -> dict[str, Any]:
         """Every quantity measured so far, with the shown sample traced under the newest weights."""
@@ -228,6 +226,10 @@ class LiveLesson:
 
     # -- actions ----------------------------------------------------------------------------
     async def do(self, action: lm.Action, record: StepRecord, redraw: Callable[[], None]) -> None:
+        # The panel whose machinery does the action comes into view (not one the lesson hides).
+        where = SHOWN_BY.get(type(action))
+        if where is not None and self.screen.panel != where:
+            self.screen.show_panel(where)
         match action:
             case lm.OpenScenario(name, settings):
                 await self._open(name, settings)
@@ -321,22 +323,13 @@ class LiveLesson:
                 )
             found = index
         else:
-            word = (contains or "").casefold()
-
-            def search() -> int | None:
-                with mirror.lock:
-                    for i in range(min(mirror.test_size, SAMPLE_SEARCH)):
-                        labels = mirror.trace(i).parts[0].labels
-                        if any(word == str(label).casefold() for label in labels):
-                            return i
-                return None
-
-            searched = await asyncio.to_thread(search)
-            if searched is None:
-                raise ActionFailed(
-                    f"no held-out example among the first {SAMPLE_SEARCH} reads {contains!r}."
-                )
-            found = searched
+            runner = await asyncio.to_thread(importlib.import_module, "rnn_tui.core.lessons.runner")
+            # The runner's own search, so the app shows the example `--check` reads.
+            search = runner.HeadlessSession(0, screen.scenario, mirror.dataset)
+            try:
+                found = await asyncio.to_thread(search.find_sample, str(contains))
+            except RnnTuiError as error:
+                raise ActionFailed(str(error)) from None
         screen.sample = found
         screen.typed = None
         screen.trace_stale = True
@@ -360,15 +353,11 @@ class LiveLesson:
             raise ActionFailed(problem)
         self.training = True
         goal = screen.scenario.goal
-        higher = HIGHER_IS_BETTER[goal.metric]
         label = CELL_LABELS[screen.scenario.model.cell]
 
         def reached() -> bool:
             last = session.last_eval
-            if last is None or last[0] <= start:
-                return False
-            metric = last[1].metric
-            return metric >= goal.target if higher else metric <= goal.target
+            return last is not None and last[0] > start and goal.reached(last[1].metric)
 
         def finished() -> bool:
             done = session.step - start
@@ -383,8 +372,35 @@ class LiveLesson:
             await self._until(finished, redraw)
         finally:
             self.training = False
-        if session.diverged_step is not None and session.diverged_step > start:
+        diverged = session.diverged_step is not None and session.diverged_step > start
+        if diverged:
             record.done.append(f"diverged at step {session.diverged_step}: {session.diverged}")
+        elif not (until_goal and reached()):
+            await self._final_eval()
+
+    async def _final_eval(self) -> None:
+        """The held-out result at the last step, as the runner records it after training
+        (the training process evaluates every eval_every steps only)."""
+        screen, session = self.screen, self.screen.session
+        last = session.last_eval
+        if last is not None and last[0] == session.step:
+            return
+        await self._mirror_ready()
+        mirror, weights = screen.mirror, session.weights
+        if mirror is None or weights is None:
+            return
+        version, step, cell = session.weights_version, session.step, screen.scenario.model.cell
+        self.flush()  # the reports before it, then the evaluation after them
+
+        def evaluate() -> EvalResult | None:
+            with mirror.lock:
+                if not mirror.catch_up(weights, version):
+                    return None
+                return evaluate_model(mirror)
+
+        result = await asyncio.to_thread(evaluate)
+        if result is not None:
+            self.evidence.record_eval(cell, step, result)
 
     async def _compare(self, steps: int, record: StepRecord, redraw: Callable[[], None]) -> None:
         screen = self.screen
@@ -393,7 +409,7 @@ class LiveLesson:
         assert panels is not None
         compare = panels.compare
         screen.session.pause()
-        self.compare_steps, self.compare_done = {}, {}
+        self.compare_steps, self.compare_done, self.compare_weights = {}, {}, {}
         compare.listener = self._compare_report
         compare.start(steps)
 
@@ -416,6 +432,18 @@ class LiveLesson:
                 if done is not None and done.final is not None:
                     steps = self.compare_steps[cell][-1].step
                     self.evidence.record_eval(cell, steps, done.final)
+        await self._adopt_compared()
+
+    async def _adopt_compared(self) -> None:
+        """The current cell's compared model becomes the current model (as in the runner):
+        its weights go into the training process, and the Timestep view follows."""
+        session = self.screen.session
+        weights = self.compare_weights.get(self.screen.scenario.model.cell)
+        if weights is None or session.error:
+            return
+        version = session.weights_version
+        session.load_weights(weights)
+        await self._until(lambda: session.weights_version > version)
 
     async def _sweep(self, action: lm.Sweep, record: StepRecord, redraw: Callable[[], None]) -> None:
         from rnn_tui.core.sweep import parse_vary, plan_sweep, run_sweep
@@ -509,6 +537,27 @@ def sweep_table(result: SweepResult) -> list[str]:
         lines.append(f"{value:<14}" + "".join(f"{row.get(c, '-'):>14}" for c in cells))
     lines.append(f"({plan.metric} on held-out data; ✔ reached the goal {plan.target:g})")
     return lines
+
+
+def evaluate_model(mirror: Mirror) -> EvalResult:
+    """The held-out loss and metric of the mirror's model on the training's evaluation
+    subset: what ``Trainer.evaluate`` measures, on the UI's copy of the weights."""
+    import torch
+
+    from rnn_tui.core.metrics import compute_metric, rmse, scored_targets
+
+    scenario, dataset, model = mirror.scenario, mirror.dataset, mirror.model
+    test = dataset.test
+    split = test.select(range(min(scenario.training.eval_size, len(test))))
+    model.eval()
+    with torch.no_grad():
+        loss = float(model.forward_loss(split).loss)
+        predicted = model.predict(split)
+    model.train()  # as the trace leaves it
+    metric = compute_metric(scenario.goal.metric, predicted, split, dataset)
+    series = dataset.output_kind == "series"
+    error = rmse(predicted, split, dataset.scale) if series else None
+    return EvalResult(loss, metric, len(split), scored_targets(split, dataset.output_kind), error)
 
 
 def chance_of(scenario: Scenario, dataset: Dataset) -> float | None:
