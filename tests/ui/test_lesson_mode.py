@@ -253,3 +253,42 @@ def test_resume_where_left(state_dir):
     assert resume_step(lesson) == 2
     save_progress("tiny-test", 3, True)
     assert resume_step(lesson) == 0  # finished: starts again from the top
+
+
+ACTIONS = Path(__file__).parent / "data" / "tiny-actions.toml"
+
+
+@pytest.mark.slow
+async def test_every_action_in_the_live_app_measures_what_the_headless_run_measures(state_dir):
+    """Train to the goal, intervene, ablate, compare and sweep in the live app; every
+    reveal reads the same numbers as `--check` (same seed, same data, deterministic
+    training)."""
+    from rnn_tui.core.lessons.runner import run_lesson_headless
+
+    lesson = load_lesson(ACTIONS)
+    headless = {outcome.step_line: outcome for outcome in run_lesson_headless(lesson, seed=0)}
+    app = lesson_app(lesson)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: main_screen(app).walk is not None, what="the lesson")
+        screen = main_screen(app)
+        results = {}
+        for index, step in enumerate(lesson.steps):
+            if index:
+                await pilot.press("full_stop")
+            await wait_for(
+                pilot,
+                lambda i=index: screen.walk.index == i and phase(app) in ("checked", "failed"),
+                timeout=600,
+                what=f"step {index + 1}",
+            )
+            record = screen.walk.record
+            assert record.phase == "checked", record.error
+            assert record.holds, record.result
+            results[step.line] = record.result
+            if index == 0:  # trained until the goal: stopped at the evaluation that reached it
+                assert screen.session.step == headless[step.line].values["steps_to_goal"]
+        # Every reveal reads the numbers the headless run measured: training to the goal
+        # and the trace at t=1, the intervention and ablation (on the Inside panel), the
+        # comparison's losses, the sweep's metrics.
+        assert screen.panels.inside.ablation is not None
+        assert results == {line: outcome.text for line, outcome in headless.items()}

@@ -348,35 +348,55 @@ class LiveLesson:
             await self._until(lambda: not session.running)
         cap = steps or session.budget
         start = session.step
-        problem = session.run(cap)
-        if problem:
-            raise ActionFailed(problem)
         self.training = True
-        goal = screen.scenario.goal
-        label = CELL_LABELS[screen.scenario.model.cell]
-
-        def reached() -> bool:
-            last = session.last_eval
-            return last is not None and last[0] > start and goal.reached(last[1].metric)
-
-        def finished() -> bool:
-            done = session.step - start
-            record.progress = f"training {label}: step {done} / {cap}"
-            if until_goal and reached() and session.running:
-                session.pause()
-            if session.diverged_step is not None and session.diverged_step > start:
-                return not session.running
-            return not session.running and (session.step >= start + cap or session.why == "paused")
-
         try:
-            await self._until(finished, redraw)
+            await self._run_training(cap, until_goal, record, redraw)
         finally:
             self.training = False
         diverged = session.diverged_step is not None and session.diverged_step > start
         if diverged:
             record.done.append(f"diverged at step {session.diverged_step}: {session.diverged}")
-        elif not (until_goal and reached()):
+        elif not (until_goal and self._reached(start)):
             await self._final_eval()
+
+    def _reached(self, start: int) -> bool:
+        """Whether an evaluation after step ``start`` reached the scenario's goal."""
+        last = self.screen.session.last_eval
+        goal = self.screen.scenario.goal
+        return last is not None and last[0] > start and goal.reached(last[1].metric)
+
+    async def _run_training(
+        self, cap: int, until_goal: bool, record: StepRecord, redraw: Callable[[], None]
+    ) -> None:
+        """Train ``cap`` steps in the training process; towards a goal, in runs that end
+        at evaluation steps, so training stops right after the one that reached it (as
+        the runner does), not a fraction of a second of steps later."""
+        screen = self.screen
+        session = screen.session
+        start = session.step
+        label = CELL_LABELS[screen.scenario.model.cell]
+        every = screen.scenario.training.eval_every
+        while session.step < start + cap:
+            chunk = start + cap - session.step
+            if until_goal:
+                chunk = min(chunk, every - session.step % every)
+            target = session.step + chunk
+            problem = session.run(chunk)
+            if problem:
+                raise ActionFailed(problem)
+
+            def stopped(target: int = target) -> bool:
+                record.progress = f"training {label}: step {session.step - start} / {cap}"
+                if session.diverged_step is not None and session.diverged_step > start:
+                    return not session.running
+                return not session.running and (session.step >= target or session.why == "paused")
+
+            await self._until(stopped, redraw)
+            diverged = session.diverged_step is not None and session.diverged_step > start
+            if diverged or session.why in ("paused", "error"):
+                return  # diverged, or the learner paused it (space)
+            if until_goal and self._reached(start):
+                return
 
     async def _final_eval(self) -> None:
         """The held-out result at the last step, as the runner records it after training
@@ -483,13 +503,14 @@ class LiveLesson:
             stop.set()
             self.sweep_stop = None
         self.evidence.record_sweep(result)
-        record.done.extend(sweep_table(result))
+        record.table = sweep_table(result)
 
     async def _intervene(self, spec: str) -> None:
         screen = self.screen
         await self._mirror_ready()
         assert screen.panels is not None
         inside = screen.panels.inside
+        inside.field.value = spec  # the field shows what runs (the panel offers its own otherwise)
         inside.run(spec)
         await self._until(lambda: not inside.running)
         if inside.result is None or inside.spec != spec:
@@ -524,18 +545,21 @@ class LiveLesson:
 
 
 def sweep_table(result: SweepResult) -> list[str]:
-    """The sweep's held-out metric per value and cell, as lines for the pane."""
+    """The sweep's held-out metric per value and cell, as aligned lines for the pane
+    (the sweep chart is the Sweep panel's, where the app has one)."""
     plan = result.plan
     cells = list(plan.cells)
-    lines = [f"{plan.key:<14}" + "".join(f"{cell_label(c):>14}" for c in cells)]
+    width = max(12, *(len(cell_label(c)) + 2 for c in cells))
+    key = plan.key.rsplit(".", 1)[-1]
+    lines = [f"{key:<10}" + "".join(f"{cell_label(c):>{width}}" for c in cells)]
     by_value: dict[str, dict[str, str]] = {}
     for aggregate in result.aggregates():
         row = by_value.setdefault(str(aggregate.value), {})
-        mark = "  ✔" if aggregate.reached else ""
+        mark = " ✔" if aggregate.reached else "  "
         row[aggregate.cell] = f"{aggregate.metric_mean:.3g}{mark}"
     for value, row in by_value.items():
-        lines.append(f"{value:<14}" + "".join(f"{row.get(c, '-'):>14}" for c in cells))
-    lines.append(f"({plan.metric} on held-out data; ✔ reached the goal {plan.target:g})")
+        lines.append(f"{value:<10}" + "".join(f"{row.get(c, '-  '):>{width}}" for c in cells))
+    lines.append(f"{plan.metric} on held-out data; ✔ reached the goal {plan.target:g}")
     return lines
 
 

@@ -33,6 +33,8 @@ def step_text(walk: LessonWalk) -> Text:
             text.append("\nPress a key to predict before it runs.", style="italic")
     for line in record.done:
         text.append("\n✓ " + line)
+    for index, line in enumerate(record.table):
+        text.append("\n  " + line, style="bold" if index == 0 else "")
     if record.progress and record.phase == "running":
         text.append("\n▶ " + record.progress, style="bold")
     if step.ask is not None and record.right is not None and record.answer is not None:

@@ -26,6 +26,7 @@ class StepRecord:
     right: tuple[str, ...] | None = None  # keys of the choices whose claim held on this run
     progress: str = ""  # what the running action is doing ("training: step 120 / 300")
     done: list[str] = field(default_factory=list)  # one line per finished action
+    table: list[str] = field(default_factory=list)  # a sweep's results, aligned lines
     result: str = ""  # the check's reveal (claim held) or its otherwise text
     holds: bool | None = None  # whether the check's claim held
     error: str = ""  # an action that failed, in one paragraph
