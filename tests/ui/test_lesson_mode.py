@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList
 
+from rnn_tui.core.changes import parse_setting, value_at
 from rnn_tui.core.lessons.loader import builtin_lessons, load_lesson
+from rnn_tui.core.lessons.model import OpenScenario
 from rnn_tui.core.lessons.progress import load_progress, save_progress
 from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.lesson_app import first_scenario, resume_step
@@ -244,6 +246,15 @@ async def test_lesson_list_shows_progress_and_starts_a_lesson(state_dir):
         )
         assert screen.walk.index == 1
         assert load_progress()["tiny-test"].step == 0  # the left lesson kept its place
+        # Resumed at step 2: step 1's settings are set up again (its scenario, its seq_len).
+        first = next(a for a in builtin[0].steps[0].actions if isinstance(a, OpenScenario))
+        await wait_for(
+            pilot,
+            lambda: screen.scenario.name == first.scenario and phase(app) != "idle",
+            what="the earlier steps' settings",
+        )
+        for key, value in map(parse_setting, first.settings):
+            assert value_at(screen.scenario, key) == value
 
 
 def test_resume_where_left(state_dir):
