@@ -317,36 +317,44 @@ def _compare(op: str, a: Value, b: Value) -> bool:
 
 
 def template_fields(template: str) -> list[tuple[str, str]]:
-    """(name, format spec) of every field; ExpressionError for a malformed template."""
+    """(expression, format spec) of every field; ExpressionError for a malformed template.
+
+    A field is a quantity's name or an arithmetic expression of names ("{abs(w_h):.2f}",
+    "{grad_ratio.lstm / grad_ratio.rnn:.0e}"); a comparison would clash with the
+    format syntax (``!`` and ``:``), so claims compare and templates only show.
+    """
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError as error:
         raise ExpressionError(f"{template!r}: {error} (write {{{{ and }}}} for braces)") from None
     fields = []
-    for _, name, spec, conversion in parsed:
-        if name is None:
+    for _, expression, spec, conversion in parsed:
+        if expression is None:
             continue
-        if conversion or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*", name):
-            raise ExpressionError(f"{template!r}: {{{name}}} is not a quantity's name")
+        if conversion or not expression.strip():
+            raise ExpressionError(f"{template!r}: {{{expression}}} is not a quantity or arithmetic of quantities")
+        parse(expression)
         try:
             format(1.5, spec or "")
         except ValueError:
-            raise ExpressionError(f"{template!r}: {{{name}:{spec}}} has a bad format spec {spec!r}") from None
-        fields.append((name, spec or ""))
+            raise ExpressionError(f"{template!r}: {{{expression}:{spec}}} has a bad format spec {spec!r}") from None
+        fields.append((expression, spec or ""))
     return fields
 
 
 def render(template: str, values: Mapping[str, Value]) -> str:
-    """The template with each field formatted; an unmeasured one shows as "(name: not measured)"."""
+    """The template with each field computed and formatted; a field naming an unmeasured
+    quantity shows as "(name: not measured)"."""
     out = []
-    for literal, name, spec, _ in string.Formatter().parse(template):
+    for literal, expression, spec, _ in string.Formatter().parse(template):
         out.append(literal)
-        if name is None:
+        if expression is None:
             continue
-        if name not in values:
-            out.append(f"({name}: not measured)")
+        try:
+            value = compute(parse(expression), values)
+        except MissingQuantity as missing:
+            out.append(f"({missing.name}: not measured)")
             continue
-        value = values[name]
         try:
             out.append(format(value, spec or ""))
         except (ValueError, TypeError):  # a text with a number's spec: show it as it is

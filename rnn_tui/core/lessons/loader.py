@@ -259,8 +259,9 @@ class _Reader:
         self._known_keys(raw, STEP_KEYS, f"{where}.", lambda key: self.lines.key(index, key))
         say = self._text(self._required(raw, "say", self.lines.step(index), f"{where}.say"), f"{where}.say",
                          self.lines.key(index, "say"), "text for the learner", limit=2000)
-        ask = self._question(index, raw["ask"]) if "ask" in raw else None
+        # The actions first: a question is answered on what they measure (e.g. a sweep's values).
         actions = self._actions(index, raw.get("do", []))
+        ask = self._question(index, raw["ask"]) if "ask" in raw else None
         check = self._check(index, raw["check"]) if "check" in raw else None
         return LessonStep(line=self.lines.step(index), say=say, actions=actions, ask=ask, check=check)
 

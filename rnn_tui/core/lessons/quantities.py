@@ -50,6 +50,7 @@ PER_CELL = ("{cell}",)
 QUANTITIES: dict[str, tuple[str, str]] = {
     # the scenario as it is set now
     "scenario": ("the open scenario's name", "text"),
+    "topology": ("the open scenario's topology: seq2seq, seq2vec, vec2seq or encoder-decoder", "text"),
     "cell": ("the current cell: rnn, lstm or gru", "text"),
     "goal": ("the scenario's goal: the target of its held-out metric", "metric"),
     "seq_len": ("data.params.seq_len: timesteps per example (where the data has one)", "steps"),
@@ -78,6 +79,8 @@ QUANTITIES: dict[str, tuple[str, str]] = {
     # the shown example's trace under the current weights, at the shown timestep t
     "t": ("the shown timestep (1-based; the last one unless a step chose one)", "step"),
     "T": ("timesteps of the shown example's first recurrent part", "steps"),
+    "parts": ("recurrent networks in the model (2 for an encoder-decoder)", "count"),
+    "T_decoder": ("timesteps the decoder ran for the shown example (where there is one)", "steps"),
     "input": ("what was read at step t (a word, a number)", "text"),
     "x": ("the first input feature at step t", "value"),
     "h": ("unit 0's hidden state at step t (layer 1)", "value"),
@@ -123,6 +126,15 @@ QUANTITIES: dict[str, tuple[str, str]] = {
 GATES = tuple(GATE_LABELS)
 
 
+def vocabulary_markdown() -> str:
+    """The table of quantities docs/lessons.md shows (a test keeps the two identical)."""
+    rows = ["| name | what it is | unit |", "|---|---|---|"]
+    for pattern, (what, unit) in QUANTITIES.items():
+        name = pattern + (" (and without .{cell}: the current cell)" if pattern.endswith(".{cell}") else "")
+        rows.append(f"| `{name}` | {what.replace('|', '/')} | {unit} |")
+    return "\n".join(rows) + "\n"
+
+
 def _expand(pattern: str) -> list[str]:
     out = [pattern]
     for slot, fills in (("{cell}", CELLS), ("{gate}", GATES),
@@ -146,7 +158,11 @@ def claim_names(claim: str) -> set[str]:
 
 
 def template_names(template: str) -> set[str]:
-    return {name for name, _ in template_fields(template)}
+    """Names a template's fields read; ExpressionError if one cannot be parsed."""
+    found: set[str] = set()
+    for expression, _ in template_fields(template):
+        found |= names(parse(expression))
+    return found
 
 
 # -- what a run has measured ----------------------------------------------------------------
@@ -186,7 +202,8 @@ class Evidence:
         """The scenario as now set (after a change), with its data's baselines and chance level."""
         self.cell, self.metric_name, self.goal = scenario.model.cell, scenario.goal.metric, scenario.goal.target
         info: dict[str, Value] = {
-            "scenario": scenario.name, "cell": scenario.model.cell, "goal": scenario.goal.target,
+            "scenario": scenario.name, "topology": scenario.topology, "cell": scenario.model.cell,
+            "goal": scenario.goal.target,
             "hidden_size": scenario.model.hidden_size,
             "learning_rate": scenario.training.learning_rate,
             "clip": int(scenario.training.clip), "max_norm": scenario.training.max_norm,
@@ -298,11 +315,14 @@ def _trace(trace: Trace, t: int | None) -> dict[str, Value]:
     T = part.seq_len
     k = min(max(t or T, 1), T) - 1  # 0-based
     out: dict[str, Value] = {
-        "t": k + 1, "T": T, "input": part.labels[k], "x": float(part.x[k, 0]),
+        "t": k + 1, "T": T, "parts": len(trace.parts), "input": part.labels[k], "x": float(part.x[k, 0]),
         "h": float(part.h[k, 0, 0]), "h_prev": float(part.h_prev[k, 0, 0]),
         "prediction": trace.prediction_text, "target": trace.target_text,
         "correct": int(trace.prediction_text == trace.target_text),
     }
+    decoder = [p for p in trace.parts if p.name == "decoder"]
+    if decoder:
+        out["T_decoder"] = decoder[0].seq_len
     grad = [float(sum(v * v for v in row.ravel()) ** 0.5) for row in part.grad_h]
     if grad and grad[-1] > 0:
         out["trace_grad_ratio"] = grad[0] / grad[-1]

@@ -218,11 +218,11 @@ class HeadlessSession:
         return test.select([self.sample])
 
     def retrace(self) -> None:
-        """Trace the shown example under the current cell's weights (if it has any)."""
+        """Trace the shown example under the current cell's weights (new ones if it has none)."""
         from rnn_tui.core.trace import trace_example
 
-        trainer = self.trainers.get(self.current.model.cell) if self.scenario else None
-        if trainer is not None:
+        if self.scenario is not None:  # as in the app, an open scenario always has a model
+            trainer = self.current_trainer()
             self.evidence.record_trace(trace_example(trainer.model, self.data, self.example(), self.current.name))
 
     def current_trainer(self) -> Trainer:
