@@ -63,7 +63,8 @@ async def test_walk_a_lesson_by_keyboard(state_dir):
         assert "step 1 / 4" in screen.query_one(f"#{PANE_ID}").border_title
         assert screen.panel == "timestep"
         assert screen.scenario.data.params["seq_len"] == 8
-        assert "✓ opened long-memory" in pane_text(app)
+        assert "✓ opened long-memory: seq_len=8" in pane_text(app)
+        assert "showing" not in pane_text(app)  # the panel is in view: no line says so
 
         # Step 2 asks first: nothing trains until a key answers.
         await pilot.press("greater_than_sign")

@@ -50,6 +50,7 @@ def cell_label(cell: str) -> str:
     return next((label for name, label in CELL_LABELS.items() if name == cell), cell)
 
 
+QUIET = (lm.ShowPanel, lm.ShowTimestep)
 # The panel that shows an action's work while it runs.
 SHOWN_BY: dict[type, str] = {lm.Compare: "compare", lm.Intervene: "inside", lm.Ablate: "inside"}
 
@@ -162,7 +163,8 @@ class LiveLesson:
                 await self.do(action, record, redraw)
             except ActionFailed as error:
                 raise ActionFailed(f"Could not do this step's “{describe(action)}”: {error}") from None
-            record.done.append(describe(action))
+            if not isinstance(action, QUIET):  # a panel or timestep shown needs no line
+                record.done.append(describe(action))
             record.progress = ""
             redraw()
         if step.check is None and step.ask is None:

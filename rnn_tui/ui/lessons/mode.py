@@ -40,8 +40,10 @@ LESSON_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("less_than_sign,comma", "lesson_back", "step back", show=False),
     Binding("R", "lesson_replay", "replay the step", show=False),
     Binding("X", "lesson_leave", "leave the lesson", show=False),
+    Binding("pageup", "lesson_scroll(-1)", "scroll the lesson up", show=False),
+    Binding("pagedown", "lesson_scroll(1)", "scroll the lesson down", show=False),
 ]
-LESSON_ACTIONS = {"lesson_next", "lesson_back", "lesson_replay", "lesson_leave"}
+LESSON_ACTIONS = {"lesson_next", "lesson_back", "lesson_replay", "lesson_leave", "lesson_scroll"}
 
 
 def key_matches(key: str, hidden: tuple[str, ...]) -> bool:
@@ -339,6 +341,11 @@ class LessonMode(ScreenParts):
         self._save(walk)
         self._redraw()
         self.refresh_bindings()
+
+    def action_lesson_scroll(self, pages: int) -> None:
+        pane = self.pane
+        if pane is not None:
+            pane.scroll(pages)
 
     def action_lesson_replay(self) -> None:
         if self.walk is None:

@@ -17,16 +17,31 @@ from rnn_tui.ui.lessons.walk import LessonWalk, StepRecord
 from rnn_tui.ui.panels.text_line import TextLine
 
 
+def reflow(words: str) -> str:
+    """A lesson's text as the pane's width wraps it: the file's line breaks inside a
+    paragraph become spaces; blank lines and indented lines (an equation) stay."""
+    out: list[str] = []
+    for paragraph in words.strip().split("\n\n"):
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            if line.startswith("  ") or not lines or lines[-1].startswith("  "):
+                lines.append(line.rstrip())
+            else:
+                lines[-1] += " " + line.strip()
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
+
+
 def step_text(walk: LessonWalk) -> Text:
     """The shown step as the pane writes it: words, question, progress, result."""
     step, record = walk.step, walk.records.get(walk.index) or StepRecord()
-    text = Text(step.say.strip())
+    text = Text(reflow(step.say))
     if walk.finished:
         text = Text("✔ Lesson finished. ", style="bold")
         text.append("L opens the list of lessons; X leaves lesson mode; < goes back.")
         return text
     if step.ask is not None:
-        text.append("\n? " + step.ask.prompt.strip(), style="bold")
+        text.append("\n? " + reflow(step.ask.prompt), style="bold")
         for choice in step.ask.choices:
             text.append_text(_choice_line(choice.key, choice.text, record))
         if record.answer is None and record.phase == "asking":
@@ -43,7 +58,7 @@ def step_text(walk: LessonWalk) -> Text:
     if record.result:
         mark = "✔ " if record.holds else "✖ "
         text.append("\n" + mark, style="bold")
-        text.append(record.result.strip())
+        text.append(reflow(record.result))
     if record.error:
         text.append("\n✖ " + record.error.strip(), style="bold")
     if record.phase == "idle" and walk.visited() is False and (step.actions or step.check):
@@ -85,7 +100,7 @@ def key_hints(walk: LessonWalk) -> str:
         keys = [choice.key for choice in walk.step.ask.choices]
         parts.append(f"{keys[0]}-{keys[-1]} predict")
     parts.append("> next" if not walk.last else "> finish")
-    parts += ["< back", "R replay step", "X leave"]
+    parts += ["< back", "R replay", "X leave"]
     return " · ".join(parts)
 
 
@@ -101,18 +116,30 @@ class LessonPane(Vertical):
             yield Static("", id="lesson-text")
         yield TextLine("", id="lesson-keys")
 
+    def scroll(self, pages: int) -> None:
+        """Page the step's text up (-1) or down (1): a long step does not fit 80x24."""
+        scroll = self.query_one("#lesson-scroll", VerticalScroll)
+        scroll.scroll_to(y=scroll.scroll_y + pages * max(scroll.size.height - 1, 1), animate=False)
+
     def show(self, walk: LessonWalk, scroll_end: bool = False) -> None:
         """Draw ``walk``'s shown step; ``scroll_end`` brings the newest lines into view."""
         self.walk = walk
         lesson = walk.lesson
         self.border_title = f"Lesson {lesson.order}: {lesson.title} · {walk.counter()}"
         self.query_one("#lesson-text", Static).update(step_text(walk))
-        self.query_one("#lesson-keys", TextLine).set(key_hints(walk))
         scroll = self.query_one("#lesson-scroll", VerticalScroll)
+        hints = key_hints(walk)
+        # Said only when the text is longer than the pane (measured after the layout).
+        self.call_after_refresh(self._hint_scroll, hints)
         if scroll_end:
             scroll.call_after_refresh(scroll.scroll_end, animate=False)
         else:
             scroll.call_after_refresh(scroll.scroll_home, animate=False)
+
+    def _hint_scroll(self, hints: str) -> None:
+        scroll = self.query_one("#lesson-scroll", VerticalScroll)
+        more = scroll.max_scroll_y > 0
+        self.query_one("#lesson-keys", TextLine).set(hints + (" · pgup/pgdn scroll" if more else ""))
 
     def say_progress(self, walk: LessonWalk, words: str) -> None:
         """A line while the lesson gets ready (resuming), before the step shows."""
