@@ -86,8 +86,10 @@ def _judgement(record: StepRecord) -> Text:
             "✖ None of the choices held on this run: the numbers below say what happened.",
             style="bold",
         )
-    keys = ", ".join(right)
-    return Text(f"✖ Not on this run: the choice that held is {keys}.", style="bold")
+    if len(right) == 1:
+        return Text(f"✖ Not on this run: the choice that held is {right[0]}.", style="bold")
+    keys = ", ".join(right[:-1]) + " and " + right[-1]
+    return Text(f"✖ Not on this run: the choices that held are {keys}.", style="bold")
 
 
 def key_hints(walk: LessonWalk) -> str:
