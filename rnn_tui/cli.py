@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("list", "train", "trace", "ablate", "sweep", "learn", "serve", "app")
+COMMANDS = ("list", "train", "trace", "ablate", "sweep", "serve", "learn", "app")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -289,7 +289,8 @@ def _training(evidence: Evidence, run: CellRun) -> dict[str, Value]:
         return metric >= evidence.goal if higher else metric <= evidence.goal
 
     if run.evals:
-        step, last = max(run.evals, key=lambda item: item[0])
+        # The latest step's evaluation; of two at one step, the one recorded last.
+        _, (step, last) = max(enumerate(run.evals), key=lambda item: (item[1][0], item[0]))
         out["metric"], out["loss"] = last.metric, last.loss
         out["reached"] = int(reached(last.metric) and not run.diverged)
         first = [s for s, e in sorted(run.evals, key=lambda item: item[0]) if reached(e.metric)]
@@ -344,7 +345,8 @@ def _unit_zero(layer: Mapping[str, Any], x: Any, h_prev: Any, cell: str) -> dict
     if None in (w_ih[0][0], w_hh[0][0], b_ih[0], b_hh[0]):  # non-finite weights (diverged)
         return {}
     out: dict[str, Value] = {"w_x": w_ih[0][0], "w_h": w_hh[0][0], "b": b_ih[0] + b_hh[0]}
-    if cell == "rnn" and layer.get("nonlinearity", "tanh") == "tanh":
+    rows = [*w_ih[0], *w_hh[0]]
+    if cell == "rnn" and layer.get("nonlinearity", "tanh") == "tanh" and None not in rows:
         pre = (sum(w * float(v) for w, v in zip(w_ih[0], x, strict=True))
                + sum(w * float(v) for w, v in zip(w_hh[0], h_prev, strict=True)) + b_ih[0] + b_hh[0])
         out["pre"], out["tanh_pre"] = pre, math.tanh(pre)
