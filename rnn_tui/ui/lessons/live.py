@@ -76,7 +76,7 @@ def describe(action: lm.Action) -> str:
         case lm.ShowTimestep(t):
             return f"timestep t={t}"
         case lm.ShowSample(index, contains):
-            return f"held-out sample {index}" if contains is None else f"a sample with {contains!r}"
+            return f"held-out sample {index}" if contains is None else f"a held-out sample that reads {contains!r}"
         case lm.Train(steps, until_goal):
             return f"trained {steps or ''} steps".replace("  ", " ") + (
                 " (or until the goal)" if until_goal else ""
