@@ -1,4 +1,4 @@
-"""`rnn-tui learn NAME`: the app, opened in lesson mode on one lesson (resumed where the learner left it)."""
+"""`rnn-tui learn NAME`: the app in lesson mode on one lesson, resumed where the learner left it."""
 
 from __future__ import annotations
 

@@ -151,9 +151,7 @@ class IdleProcess(TrainingProcess):
 
 def idle_app(lesson=None, start: int = 0) -> RnnTuiApp:
     scenario, settings = first_scenario(lesson) if lesson else ("long-memory", [])
-    app = RnnTuiApp(
-        scenario, settings=settings, lesson=None if lesson is None else (lesson, start)
-    )
+    app = RnnTuiApp(scenario, settings=settings, lesson=None if lesson is None else (lesson, start))
     app.process = IdleProcess()
     return app
 

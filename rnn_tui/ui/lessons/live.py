@@ -1,4 +1,4 @@
-"""A lesson's actions done in the live app, and what they measured gathered into the core's Evidence.
+"""A lesson's actions done in the live app; what they measured goes into the core's Evidence.
 
 Each action goes through the app's own machinery, so the learner sees it happen: the
 Setup flow for scenarios, cells and fields; the training process for Train (step
@@ -64,8 +64,10 @@ def describe(action: lm.Action) -> str:
     match action:
         case lm.OpenScenario(scenario, settings):
             # The keys' last parts: "seq_len=8", not "data.params.seq_len=8".
-            short = ", ".join(item.split("=")[0].split(".")[-1] + "=" + item.partition("=")[2]
-                              for item in settings)
+            short = ", ".join(
+                item.split("=")[0].split(".")[-1] + "=" + item.partition("=")[2]
+                for item in settings
+            )
             return f"opened {scenario}" + (f": {short}" if settings else "")
         case lm.SetCell(cell):
             return f"cell: {cell_label(cell)}"
@@ -76,7 +78,9 @@ def describe(action: lm.Action) -> str:
         case lm.ShowTimestep(t):
             return f"timestep t={t}"
         case lm.ShowSample(index, contains):
-            return f"held-out sample {index}" if contains is None else f"a held-out sample that reads {contains!r}"
+            if contains is None:
+                return f"held-out sample {index}"
+            return f"a held-out sample that reads {contains!r}"
         case lm.Train(steps, until_goal):
             return f"trained {steps or ''} steps".replace("  ", " ") + (
                 " (or until the goal)" if until_goal else ""
@@ -154,7 +158,9 @@ class LiveLesson:
         self.screen.session.pause()
 
     # -- the step ---------------------------------------------------------------------
-    async def run(self, step: lm.LessonStep, record: StepRecord, redraw: Callable[[], None]) -> None:
+    async def run(
+        self, step: lm.LessonStep, record: StepRecord, redraw: Callable[[], None]
+    ) -> None:
         """Do ``step``'s actions, then judge its question and check on this run's numbers."""
         for action in step.actions:
             record.progress = describe(action) + "…"
@@ -162,7 +168,9 @@ class LiveLesson:
             try:
                 await self.do(action, record, redraw)
             except ActionFailed as error:
-                raise ActionFailed(f"Could not do this step's “{describe(action)}”: {error}") from None
+                raise ActionFailed(
+                    f"Could not do this step's “{describe(action)}”: {error}"
+                ) from None
             if not isinstance(action, QUIET):  # a panel or timestep shown needs no line
                 record.done.append(describe(action))
             record.progress = ""
@@ -200,8 +208,10 @@ class LiveLesson:
         session = screen.session
         await self._until(lambda: screen.mirror is not None and session.weights is not None)
         await self._until(
-            lambda: session.weights is not None
-            and (session.running or session.weights[0] >= session.step)
+            lambda: (
+                session.weights is not None
+                and (session.running or session.weights[0] >= session.step)
+            )
         )
         mirror, weights = screen.mirror, session.weights
         if mirror is None or weights is None or not mirror.fits(screen.scenario):
@@ -304,7 +314,9 @@ class LiveLesson:
 
     async def _timestep(self, t: int) -> None:
         screen = self.screen
-        await self._until(lambda: screen.panels is not None and screen.panels.timestep.trace is not None)
+        await self._until(
+            lambda: screen.panels is not None and screen.panels.timestep.trace is not None
+        )
         assert screen.panels is not None
         panel = screen.panels.timestep
         self.t = t
@@ -467,7 +479,9 @@ class LiveLesson:
         session.load_weights(weights)
         await self._until(lambda: session.weights_version > version)
 
-    async def _sweep(self, action: lm.Sweep, record: StepRecord, redraw: Callable[[], None]) -> None:
+    async def _sweep(
+        self, action: lm.Sweep, record: StepRecord, redraw: Callable[[], None]
+    ) -> None:
         from rnn_tui.core.sweep import parse_vary, plan_sweep, run_sweep
 
         screen = self.screen
@@ -487,8 +501,9 @@ class LiveLesson:
         def sweep() -> SweepResult:
             # Textual's stand-ins for stdout/stderr have no file descriptor: spawning the
             # sweep's processes needs the real ones (see training_process.start).
-            with contextlib.redirect_stdout(sys.__stdout__), contextlib.redirect_stderr(
-                sys.__stderr__
+            with (
+                contextlib.redirect_stdout(sys.__stdout__),
+                contextlib.redirect_stderr(sys.__stderr__),
             ):
                 return run_sweep(plan, SWEEP_WORKERS, on_progress=progress, stop=stop)
 
@@ -538,11 +553,13 @@ class LiveLesson:
         session = screen.session
         await self._ready()
         await self._until(
-            lambda: screen.mirror is not None
-            and screen.mirror.fits(screen.scenario)
-            and session.weights is not None
-            and screen.panels is not None
-            and screen.panels.inside.mirror_id == id(screen.mirror)
+            lambda: (
+                screen.mirror is not None
+                and screen.mirror.fits(screen.scenario)
+                and session.weights is not None
+                and screen.panels is not None
+                and screen.panels.inside.mirror_id == id(screen.mirror)
+            )
         )
 
 

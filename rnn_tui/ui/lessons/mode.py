@@ -1,4 +1,4 @@
-"""Lesson mode, mixed into the main screen: the lesson keys, the pane, hidden panels and keys, progress.
+"""Lesson mode, mixed into the main screen: lesson keys, the pane, hidden panels and keys, progress.
 
 A step is entered: its words show; if it asks a prediction, the answer keys (a-d) wait
 for one BEFORE anything runs; then its actions run in the live app (``live.py``) and
@@ -143,7 +143,7 @@ class LessonMode(ScreenParts):
         self.app.push_screen(LessonListScreen(current=self.lesson), picked)
 
     def start_lesson(self, lesson: Lesson, start: int = 0) -> None:
-        """Lesson mode on ``lesson`` from step ``start`` (0-based); replaces a lesson in progress."""
+        """Lesson mode on ``lesson`` from step ``start`` (0-based); replaces the one open."""
         if self.walk is not None:
             self.action_lesson_leave()
         self.call_later(self._start_lesson, lesson, start)
@@ -175,7 +175,9 @@ class LessonMode(ScreenParts):
             return
         pane = self.pane
         if pane is not None:
-            pane.say_progress(walk, f"Resuming at step {start + 1}: setting up the steps before it…")
+            pane.say_progress(
+                walk, f"Resuming at step {start + 1}: setting up the steps before it…"
+            )
         try:
             await live.restore(walk.lesson.steps[:start])
         except ActionFailed as error:

@@ -141,7 +141,9 @@ class LessonPane(Vertical):
     def _hint_scroll(self, hints: str) -> None:
         scroll = self.query_one("#lesson-scroll", VerticalScroll)
         more = scroll.max_scroll_y > 0
-        self.query_one("#lesson-keys", TextLine).set(hints + (" · pgup/pgdn scroll" if more else ""))
+        self.query_one("#lesson-keys", TextLine).set(
+            hints + (" · pgup/pgdn scroll" if more else "")
+        )
 
     def say_progress(self, walk: LessonWalk, words: str) -> None:
         """A line while the lesson gets ready (resuming), before the step shows."""

@@ -1,4 +1,4 @@
-"""The list of lessons (L): each with its progress; enter starts or resumes one, s starts it over."""
+"""The list of lessons (L), each with its progress: enter starts or resumes one, s starts over."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from rnn_tui.core.lessons.model import Lesson
 
 
 def progress_word(lesson: Lesson, entry: Any) -> str:
-    """"new", "step 3 / 9" or "done", from the saved progress of ``lesson``."""
+    """ "new", "step 3 / 9" or "done", from the saved progress of ``lesson``."""
     if entry is None:
         return "new"
     if getattr(entry, "finished", False):
@@ -57,8 +57,10 @@ class LessonListScreen(ModalScreen[tuple[Lesson, int] | None]):
                 options += [Option(self._line(lesson), id=lesson.name), None]  # None: a rule
             yield OptionList(*options[:-1], id="lesson-list")
             yield Static(self.problem or warning, id="lesson-list-note")
-            yield Static("↑↓ choose · enter starts or resumes · s starts over · escape closes",
-                         id="dialog-hint")
+            yield Static(
+                "↑↓ choose · enter starts or resumes · s starts over · escape closes",
+                id="dialog-hint",
+            )
 
     def _line(self, lesson: Lesson) -> Text:
         where = progress_word(lesson, self.progress.get(lesson.name))
