@@ -25,14 +25,14 @@ from rnn_tui.core.changes import apply_changes, effect_of, parse_setting, parse_
 from rnn_tui.core.data.base import Dataset, Split
 from rnn_tui.core.data.loading import build_dataset
 from rnn_tui.core.errors import RnnTuiError
-from rnn_tui.core.lessons.expressions import ExpressionError, MissingQuantity, Value
+from rnn_tui.core.lessons.checks import CheckOutcome, decide
+from rnn_tui.core.lessons.expressions import Value
 from rnn_tui.core.lessons.model import (
     Ablate,
     Action,
     Compare,
     Intervene,
     Lesson,
-    LessonStep,
     OpenScenario,
     SetCell,
     SetField,
@@ -42,35 +42,13 @@ from rnn_tui.core.lessons.model import (
     Sweep,
     Train,
 )
-from rnn_tui.core.lessons.quantities import (
-    Evidence,
-    claim_names,
-    evaluate,
-    measure,
-    render,
-    template_names,
-)
+from rnn_tui.core.lessons.quantities import Evidence, measure
 from rnn_tui.core.reports import StepReport
 from rnn_tui.core.scenario import Scenario, load_scenario
 from rnn_tui.core.training import Trainer
 from rnn_tui.core.vocabulary import CELLS
 
-
-@dataclass(frozen=True)
-class CheckOutcome:
-    """A check's claim, or a question, decided on this run's measurements.
-
-    For a question, ``claim`` is "ask: PROMPT", ``right`` the keys of the choices whose
-    claim holds, and ``holds`` whether at least one does (a question with no right answer
-    on this run is a failed claim of the lesson).
-    """
-
-    step_line: int
-    claim: str
-    holds: bool
-    text: str  # the reveal (or otherwise) with this run's numbers
-    values: dict[str, Value]  # the quantities the claim and its texts read
-    right: tuple[str, ...] = ()
+__all__ = ["CheckOutcome", "HeadlessSession", "decide", "run_lesson_headless"]
 
 
 @dataclass
@@ -248,44 +226,6 @@ class HeadlessSession:
         elif self.current.goal.metric == "rmse_ratio":
             chance = 1.0
         self.evidence.set_scenario(self.current, data.baselines, chance)
-
-
-def decide(step: LessonStep, values: dict[str, Value]) -> list[CheckOutcome]:
-    """The step's question and check, decided on ``values``."""
-    out = []
-    if step.ask is not None:
-        right, used = [], {}
-        for choice in step.ask.choices:
-            holds, read = _holds(choice.holds, values)
-            used.update(read)
-            if holds:
-                right.append(choice.key)
-        texts = "; ".join(f"{c.key}) {c.text}" for c in step.ask.choices if c.key in right)
-        text = f"right on this run: {texts}" if right else "no choice holds on this run"
-        out.append(CheckOutcome(step.line, f"ask: {step.ask.prompt}", bool(right), text, used, tuple(right)))
-    if step.check is not None:
-        check = step.check
-        holds, used = _holds(check.claim, values)
-        template = check.reveal if holds else check.otherwise
-        for name in template_names(check.reveal) | template_names(check.otherwise):
-            if name in values:
-                used[name] = values[name]
-        missing = sorted(claim_names(check.claim) - set(values))
-        text = render(template, values)
-        if missing:
-            text = f"not measured on this run: {', '.join(missing)}. " + text
-        out.append(CheckOutcome(step.line, check.claim, holds, text, used))
-    return out
-
-
-def _holds(claim: str, values: dict[str, Value]) -> tuple[bool, dict[str, Value]]:
-    used = {name: values[name] for name in claim_names(claim) if name in values}
-    try:
-        return evaluate(claim, values), used
-    except MissingQuantity:
-        return False, used
-    except ExpressionError as error:  # e.g. a text compared with a number: the lesson's mistake
-        raise RnnTuiError(f"claim {claim!r}: {error}") from None
 
 
 def run_lesson_headless(lesson: Lesson, seed: int,
