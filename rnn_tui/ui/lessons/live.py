@@ -28,6 +28,7 @@ from textual.widgets import Static
 from rnn_tui.core.changes import apply_changes, effect_of, parse_setting, parse_value
 from rnn_tui.core.errors import RnnTuiError
 from rnn_tui.core.lessons import model as lm
+from rnn_tui.core.lessons.checks import decide
 from rnn_tui.core.lessons.quantities import Evidence, measure
 from rnn_tui.core.reports import EvalResult, StepReport
 from rnn_tui.core.scenario import Scenario, load_scenario
@@ -181,11 +182,9 @@ class LiveLesson:
         redraw()
         values = await self.values()
         # The headless runner's own judgement (`rnn-tui learn NAME --check`): the same
-        # claims decided the same way, here on this live run's numbers. Imported in a
-        # thread: the runner imports torch, which the UI process may still be loading.
-        runner = await asyncio.to_thread(importlib.import_module, "rnn_tui.core.lessons.runner")
+        # claims decided the same way, here on this live run's numbers.
         try:
-            outcomes = runner.decide(step, values)
+            outcomes = decide(step, values)
         except RnnTuiError as error:
             raise ActionFailed(str(error)) from None
         for outcome in outcomes:
