@@ -85,6 +85,13 @@ async def test_walk_a_lesson_by_keyboard(state_dir):
         text = pane_text(app)
         assert f"Trained to step {screen.session.step}" in text
         assert "← your prediction" in text
+        # Longer than the pane at 80x24: it stays at the top and says more is below.
+        keys = screen.query_one("#lesson-keys")
+        await pilot.pause()
+        assert "pgdn ↓ more below" in keys.plain
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        assert "pgup ↑ the start" in keys.plain
 
         # Step 3: a bad value is said in the pane; the app goes on.
         await pilot.press("full_stop")

@@ -256,9 +256,9 @@ class LessonMode(ScreenParts):
             return
         record = walk.record
         record.phase = "running"
-        self._redraw()
+        self._redraw(same_step=True)  # answered: the question stays where it was read
         try:
-            await live.run(walk.step, record, lambda: self._redraw(scroll_end=True))
+            await live.run(walk.step, record, lambda: self._redraw(same_step=True))
         except ActionFailed as error:
             record.error = str(error)
             record.phase = "failed"
@@ -269,7 +269,7 @@ class LessonMode(ScreenParts):
             record.phase = "checked"
         record.progress = ""
         if self.walk is walk:
-            self._redraw(scroll_end=True)
+            self._redraw(same_step=True)
             self.refresh_bindings()
 
     def _stop_step(self) -> None:
@@ -285,10 +285,10 @@ class LessonMode(ScreenParts):
                     record.error = "Stopped before it finished: R runs it again."
         self.lesson_worker = None
 
-    def _redraw(self, scroll_end: bool = False) -> None:
+    def _redraw(self, same_step: bool = False) -> None:
         pane, walk = self.pane, self.walk
         if pane is not None and walk is not None:
-            pane.show(walk, scroll_end)
+            pane.show(walk, same_step)
 
     def _save(self, walk: LessonWalk) -> None:
         from rnn_tui.core.lessons.progress import save_progress

@@ -122,28 +122,33 @@ class LessonPane(Vertical):
         """Page the step's text up (-1) or down (1): a long step does not fit 80x24."""
         scroll = self.query_one("#lesson-scroll", VerticalScroll)
         scroll.scroll_to(y=scroll.scroll_y + pages * max(scroll.size.height - 1, 1), animate=False)
+        self.call_after_refresh(self._hint_scroll)
 
-    def show(self, walk: LessonWalk, scroll_end: bool = False) -> None:
-        """Draw ``walk``'s shown step; ``scroll_end`` brings the newest lines into view."""
+    def show(self, walk: LessonWalk, same_step: bool = False) -> None:
+        """Draw ``walk``'s shown step. A new step opens at its top; the same step drawn
+        again (progress, results) stays where the learner is reading, and the key line
+        says when more is below: a lesson reads from the top down."""
         self.walk = walk
         lesson = walk.lesson
         self.border_title = f"Lesson {lesson.order}: {lesson.title} · {walk.counter()}"
         self.query_one("#lesson-text", Static).update(step_text(walk))
+        self._hints = key_hints(walk)
         scroll = self.query_one("#lesson-scroll", VerticalScroll)
-        hints = key_hints(walk)
-        # Said only when the text is longer than the pane (measured after the layout).
-        self.call_after_refresh(self._hint_scroll, hints)
-        if scroll_end:
-            scroll.call_after_refresh(scroll.scroll_end, animate=False)
-        else:
-            scroll.call_after_refresh(scroll.scroll_home, animate=False)
+        if not same_step:
+            scroll.scroll_home(animate=False)
+        # The text's height is known after the layout.
+        self.call_after_refresh(self._hint_scroll)
 
-    def _hint_scroll(self, hints: str) -> None:
+    _hints = ""
+
+    def _hint_scroll(self) -> None:
         scroll = self.query_one("#lesson-scroll", VerticalScroll)
-        more = scroll.max_scroll_y > 0
-        self.query_one("#lesson-keys", TextLine).set(
-            hints + (" · pgup/pgdn scroll" if more else "")
-        )
+        line = Text(self._hints)
+        if scroll.scroll_y < scroll.max_scroll_y:
+            line.append(" · pgdn ↓ more below", style="bold")
+        elif scroll.max_scroll_y > 0:
+            line.append(" · pgup ↑ the start")
+        self.query_one("#lesson-keys", TextLine).set(line)
 
     def say_progress(self, walk: LessonWalk, words: str) -> None:
         """A line while the lesson gets ready (resuming), before the step shows."""
