@@ -35,13 +35,15 @@ PANE_ID = "lesson-pane"
 # (a-d, as the lesson names them) are taken in on_key while a prediction is asked,
 # before the screen's own bindings (c is otherwise "cell").
 LESSON_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
-    Binding("L", "lessons", "lessons", show=False),
-    Binding("greater_than_sign,full_stop", "lesson_next", "next step", show=False),
-    Binding("less_than_sign,comma", "lesson_back", "step back", show=False),
-    Binding("R", "lesson_replay", "replay the step", show=False),
-    Binding("X", "lesson_leave", "leave the lesson", show=False),
-    Binding("pageup", "lesson_scroll(-1)", "scroll the lesson up", show=False),
-    Binding("pagedown", "lesson_scroll(1)", "scroll the lesson down", show=False),
+    Binding("L", "lessons", "lessons: the list, with your progress", show=False),
+    Binding("greater_than_sign", "lesson_next", "lesson: next step", show=False),
+    Binding("full_stop", "lesson_next", "lesson: next step", show=False),
+    Binding("less_than_sign", "lesson_back", "lesson: the step before, as it ended", show=False),
+    Binding("comma", "lesson_back", "lesson: the step before, as it ended", show=False),
+    Binding("R", "lesson_replay", "lesson: run the step again", show=False),
+    Binding("X", "lesson_leave", "lesson: leave (your place is kept)", show=False),
+    Binding("pageup", "lesson_scroll(-1)", "lesson: scroll the text up", show=False),
+    Binding("pagedown", "lesson_scroll(1)", "lesson: scroll the text down", show=False),
 ]
 LESSON_ACTIONS = {"lesson_next", "lesson_back", "lesson_replay", "lesson_leave", "lesson_scroll"}
 
