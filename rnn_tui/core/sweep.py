@@ -17,10 +17,12 @@ import multiprocessing
 import queue
 import signal
 import statistics
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from multiprocessing.queues import Queue as MpQueue
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -51,7 +53,9 @@ class SweepRun:
     cell: str
     seed: int
     steps: int
-    scenario: Scenario
+    # None in a sweep read back from its file (`SweepResult.from_json`): a record of what
+    # ran, not something to train again.
+    scenario: Scenario | None = None
 
 
 @dataclass(frozen=True)
@@ -339,6 +343,14 @@ class SweepResult:
             out[cell] = (np.array(ts, dtype=float), np.array([statistics.median(by_t[t]) for t in ts]))
         return out
 
+    @classmethod
+    def from_json(cls, path: str | Path) -> SweepResult:
+        """The sweep `rnn-tui sweep --json` wrote to ``path`` (``to_json`` of the result
+        read is that file's content); a file that is not one is a one-paragraph RnnTuiError."""
+        from rnn_tui.core.sweep_file import read_sweep
+
+        return read_sweep(path)
+
     def to_json(self) -> dict[str, Any]:
         plan = self.plan
         return {
@@ -398,6 +410,7 @@ def run_sweep(
     on_point: Callable[[SweepPoint], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     stop: threading.Event | None = None,
+    quiet: bool = False,
 ) -> SweepResult:
     """Train every run of ``plan`` in a pool of ``workers`` spawned processes.
 
@@ -405,18 +418,24 @@ def run_sweep(
     workers, a few times a second); ``on_point`` each finished run. A ctrl+c
     (KeyboardInterrupt) or ``stop`` being set terminates the pool and returns what
     finished, marked ``interrupted``. A run's RnnTuiError (e.g. data that cannot be
-    built) stops the pool and is raised.
+    built) stops the pool and is raised. ``workers=0`` trains in this thread instead, one
+    run after another (a test's tiny sweep; ``stop`` is then checked between runs).
+    ``quiet``: the workers' prints and warnings go nowhere (a full-screen app owns the
+    terminal). A worker whose parent is gone ends itself (see ``init_worker``).
     """
     import time
 
     from rnn_tui.core.sweep_worker import init_worker, run_point
 
     started = time.perf_counter()
+    if workers == 0:
+        return _run_here(plan, on_point, on_progress, stop, started)
     processes = max(1, min(workers, len(plan.runs)))
     context = multiprocessing.get_context("spawn")  # fork after torch threads start can hang
-    progress = context.Queue()
-    with _sigint_deferred() as deferred:
-        pool = context.Pool(processes, initializer=init_worker, initargs=(progress,))
+    with _real_streams():
+        progress = context.Queue()
+        with _sigint_deferred() as deferred:
+            pool = context.Pool(processes, initializer=init_worker, initargs=(progress, quiet))
     points: list[SweepPoint] = []
     steps_done: dict[int, int] = {}
     interrupted = False
@@ -445,6 +464,50 @@ def run_sweep(
     order = {(run.value, type(run.value), run.cell, run.seed): run.index for run in plan.runs}
     points.sort(key=lambda p: order[(p.value, type(p.value), p.cell, p.seed)])
     return SweepResult(plan, tuple(points), interrupted, processes, time.perf_counter() - started)
+
+
+def _run_here(
+    plan: SweepPlan,
+    on_point: Callable[[SweepPoint], None] | None,
+    on_progress: Callable[[int], None] | None,
+    stop: threading.Event | None,
+    started: float,
+) -> SweepResult:
+    """Every run in this thread, in order; ``stop`` is honoured between runs."""
+    import time
+
+    from rnn_tui.core.sweep_worker import run_point
+
+    points: list[SweepPoint] = []
+    for run in plan.runs:
+        if stop is not None and stop.is_set():
+            break
+        points.append(run_point(run))
+        if on_point:
+            on_point(points[-1])
+        if on_progress:
+            on_progress(sum(r.steps for r in plan.runs[: len(points)]))
+    interrupted = len(points) < len(plan.runs)
+    return SweepResult(plan, tuple(points), interrupted, 0, time.perf_counter() - started)
+
+
+@contextlib.contextmanager
+def _real_streams() -> Iterator[None]:
+    """Starting processes passes the file descriptor of sys.stderr on (multiprocessing's
+    resource tracker): a host that replaced the standard streams with objects without one
+    (Textual's fileno() is -1) would fail with "bad value(s) in fds_to_keep". The process's
+    own streams stand in while the pool starts."""
+    def usable(stream: object) -> bool:
+        try:
+            return stream is not None and stream.fileno() >= 0  # type: ignore[attr-defined]
+        except (AttributeError, OSError, ValueError):
+            return False
+
+    if usable(sys.stdout) and usable(sys.stderr):
+        yield
+        return
+    with contextlib.redirect_stdout(sys.__stdout__), contextlib.redirect_stderr(sys.__stderr__):
+        yield
 
 
 def _drain(progress: MpQueue[tuple[int, int]], steps_done: dict[int, int]) -> bool:

@@ -9,8 +9,11 @@ evaluates or probes does not count; a forward pass is timed on a fixed held-out 
 
 from __future__ import annotations
 
+import os
 import signal
 import statistics
+import sys
+import threading
 import time
 from multiprocessing.queues import Queue
 
@@ -24,13 +27,19 @@ from rnn_tui.core.training import Trainer, recurrent_steps
 WARMUP_STEPS = 5  # training steps left out of the median (fewer in a very short run)
 FORWARD_WARMUP, FORWARD_REPEATS = 3, 15
 PROGRESS_SECONDS = 0.25  # how often a worker reports its step count
+PARENT_POLL_SECONDS = 0.5  # how often a worker checks that its parent still runs
 
 _progress: Queue[tuple[int, int]] | None = None  # the pool's queue of (run index, steps done)
 
 
-def init_worker(progress: Queue[tuple[int, int]]) -> None:
-    """Pool initializer: ctrl+c belongs to the parent; one torch thread per worker."""
+def init_worker(progress: Queue[tuple[int, int]], quiet: bool = False) -> None:
+    """Pool initializer: ctrl+c belongs to the parent; one torch thread per worker; the
+    worker ends when its parent is gone; ``quiet``: prints go nowhere."""
     global _progress
+    if quiet:  # a full-screen app owns the terminal: a warning here would scribble over it
+        devnull = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+        sys.stdout = sys.stderr = devnull
+    _watch_parent(os.getppid())
     # Ignored first, then unblocked (the parent started this process with SIGINT blocked):
     # a ctrl+c that arrived while this process started is dropped, not raised here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -41,9 +50,24 @@ def init_worker(progress: Queue[tuple[int, int]]) -> None:
     _progress = progress
 
 
+def _watch_parent(parent: int) -> None:
+    """End this worker once its parent is gone (killed, or ended by a signal with no time
+    to end the pool): an orphaned pool worker waits for tasks for ever otherwise."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
 def run_point(run: SweepRun) -> SweepPoint:
     """Train ``run`` for its steps and measure it; errors the user can fix stay RnnTuiError."""
     started = time.perf_counter()
+    if run.scenario is None:
+        raise RnnTuiError(f"the run {run.cell} {run.value} seed {run.seed} was read from a file; "
+                          "plan the sweep again (plan_sweep) to train it.")
     try:
         trainer = Trainer(run.scenario)
         step_seconds = _train(trainer, run)

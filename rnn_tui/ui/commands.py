@@ -83,6 +83,7 @@ def main_commands(screen: MainScreen) -> list[Command]:
             partial(screen.show_panel, "compare"),
         ),
     ]
+    commands += sweep_commands(screen)
     for binding in KEY_BINDINGS:
         key = screen.app.get_key_display(binding)
         commands.append(
@@ -93,6 +94,56 @@ def main_commands(screen: MainScreen) -> list[Command]:
             )
         )
     return commands
+
+
+def sweep_commands(screen: MainScreen) -> list[Command]:
+    """The Sweep panel's: run one, open or save a file, switch its chart."""
+    from rnn_tui.ui.panels.sweep_plan import suggested_file
+    from rnn_tui.ui.screens import files
+
+    def run() -> None:
+        screen.show_panel("sweep")
+        screen.action_enter_panel()
+
+    def then(action: Callable[[], object]) -> Callable[[], None]:
+        def shown() -> None:
+            screen.show_panel("sweep")
+            action()
+
+        return shown
+
+    panels = screen.panels
+    if panels is None:
+        return []
+    sweep = panels.sweep
+    return [
+        ("Sweep: run…", "train each value x cell x seed of one setting; chart the metric", run),
+        (
+            "Sweep: open a file…",
+            "a sweep saved as JSON (rnn-tui sweep --json, docs/sweeps)",
+            then(
+                partial(
+                    files.ask_path, screen, "Open a sweep saved as JSON:", suggested_file(),
+                    sweep.open_file,
+                )
+            ),
+        ),
+        (
+            "Sweep: save as JSON…",
+            "the sweep shown, as rnn-tui sweep --json writes it",
+            then(
+                partial(
+                    files.ask_path, screen, "Save the sweep (JSON) to:",
+                    f"sweep-{screen.scenario.name}.json", sweep.save_file,
+                )
+            ),
+        ),
+        (
+            "Sweep: metric / time per step",
+            "switch the sweep chart: goal metric against the value, or seconds against T",
+            then(sweep.action_toggle_view),
+        ),
+    ]
 
 
 def screenshot_command(main: MainScreen) -> Command:

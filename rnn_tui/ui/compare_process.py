@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from rnn_tui.core.vocabulary import CELLS, Cell
 from rnn_tui.ui.protocol import CellDone, Command, Failed, Quit, Report, State, Steps, WeightsAt
-from rnn_tui.ui.training_process import weights_of
+from rnn_tui.ui.training_process import ParentWatch, weights_of
 
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue
@@ -36,7 +36,7 @@ def _train_cell(
     steps: int,
     commands: Queue[Command],
     reports: Queue[Report],
-    parent_pid: int,
+    parent: ParentWatch,
 ) -> bool:
     """Train one cell; False if told to quit (or orphaned)."""
     pending: list[StepReport] = []
@@ -47,7 +47,7 @@ def _train_cell(
         if time.perf_counter() - flushed > FLUSH_SECONDS or report.diverged:
             reports.put(Steps(cell, tuple(pending)))
             pending, flushed = [], time.perf_counter()
-            if os.getppid() != parent_pid or _quit_asked(commands):
+            if not parent.alive() or _quit_asked(commands):
                 return False
         if report.diverged:
             break
@@ -80,10 +80,11 @@ def compare_main(
 
         torch.set_num_threads(1)
         dataset = None
+        parent = ParentWatch(parent_pid)
         for cell in CELLS:
             trainer = Trainer(scenario.with_changes({"model.cell": cell}), dataset=dataset)
             dataset = trainer.dataset
-            if not _train_cell(trainer, cell, steps, commands, reports, parent_pid):
+            if not _train_cell(trainer, cell, steps, commands, reports, parent):
                 reports.cancel_join_thread()  # quitting: do not wait for the app to read
                 os._exit(0)
             final = None if trainer.diverged else trainer.evaluate()

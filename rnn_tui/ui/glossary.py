@@ -308,6 +308,43 @@ GLOSSARY: tuple[Term, ...] = (
         "Run the shown lesson step again (R): its question, its actions, its check, on the "
         "model as it is now.",
     ),
+    # -- sweeps (the Sweep panel; `rnn-tui sweep`) -------------------------------------
+    Term(
+        ("sweep", "vary", "values"),
+        "Training the scenario once per (value, cell, seed), with one setting (vary, a dotted "
+        "key such as data.params.seq_len) set to each of the values in turn, from fresh "
+        "weights each time; the chart shows the goal metric against the value.",
+    ),
+    Term(
+        ("run", "runs"),
+        "One training of a sweep: one value, one cell and one seed, for the given steps.",
+    ),
+    Term(
+        ("seeds' range", "│", "lowest to highest seed"),
+        "The bar beside a point of the sweep chart: from the seed that scored lowest to the one "
+        "that scored highest. A long bar: the result depends on luck (the initial weights).",
+    ),
+    Term(
+        ("sequence length T",),
+        "Recurrent steps per example (the input's length, plus the decoder's steps): how many "
+        "times the cell runs, one after another.",
+    ),
+    Term(
+        ("CPU seconds per training step", "CPU seconds"),
+        "The processor time one training step took in the sweep's worker process (one torch "
+        "thread), median over the run's steps: less inflated by other jobs than wall time.",
+    ),
+    Term(
+        ("log-log", "log-log slope", "slope", "slope 1"),
+        "Both axes on a log scale: time proportional to T^k is a straight line of slope k. "
+        "Slope 1 (the dotted line) is time in proportion to T; a fixed cost per step bends "
+        "the slope below 1 at short T.",
+    ),
+    Term(
+        ("worker process", "worker processes"),
+        "A separate process that trains a sweep's runs (one torch thread each), so the app "
+        "stays responsive; escape ends them.",
+    ),
     Term(
         ("separation",),
         "Scatter between the classes' centres over the scatter within each class, at the last "

@@ -1,4 +1,4 @@
-"""Help text of the Inside and Map panels, apart from the panels (which import torch)."""
+"""Help text of the Inside, Map and Sweep panels, apart from the panels (which import torch)."""
 
 INSIDE_HELP = """\
 - **Inside**: set part of the network by hand and watch the rest of the sequence re-run.
@@ -25,4 +25,18 @@ MAP_HELP = """\
   (where a classifier reads): near 0 the classes overlap, above 1 they sit apart. Trained on sentiment, reviews drift to two ends; an
   LSTM on long-memory holds its four letters apart to the end, a vanilla RNN smears them.
   Recomputed when the weights change (every few seconds while training).
+"""
+
+SWEEP_HELP = """\
+- **Sweep**: train the scenario once per (value, cell, seed) and chart the result, as
+  `rnn-tui sweep` does. enter goes into the fields: vary (a dotted key such as
+  data.params.seq_len or model.hidden_size), its values, the cells, seeds and steps per
+  run (↑/↓ move between them); enter runs the sweep in worker processes (main training
+  pauses), showing "3 / 12 runs" and the chart as runs finish; escape stops it and keeps
+  what finished. The chart: the held-out goal metric (mean over seeds, the cell's letter
+  r l g on each point, │ from the lowest to the highest seed) against the varied value,
+  with the goal and chance (or persistence) lines. ctrl+t switches to CPU seconds per
+  training step against T, log-log, with each cell's fitted slope: step t needs h_{t-1},
+  so the T steps run one after another and time grows with T. ctrl+o opens a sweep saved
+  as JSON (docs/sweeps has some); the palette saves the one shown.
 """

@@ -55,6 +55,11 @@ if TYPE_CHECKING:
 FLUSH_SECONDS = 0.1  # reports cross at most ~10 times a second, in batches
 WEIGHTS_SECONDS = 2.0  # while running, weights for the timestep view this often
 IDLE_POLL_SECONDS = 0.5  # paused: how often to check that the parent is still alive
+# How the child starts. The app spawns: a fresh interpreter shares nothing with the UI's
+# threads. The test suite, which starts ~100 apps per worker, sets "forkserver" with torch
+# preloaded (tests/ui/conftest.py) so each child is forked ready instead of importing
+# torch anew (~3 s of CPU each).
+START_METHOD = "spawn"
 
 
 def weights_of(model: torch.nn.Module) -> Weights:
@@ -64,13 +69,37 @@ def weights_of(model: torch.nn.Module) -> Weights:
     }
 
 
+class ParentWatch:
+    """Whether the app that started this process is still there (else the child ends).
+
+    Spawned, the app is the parent, and a new parent means it is gone (even a zombie app
+    that no one has reaped yet). Forked from a server (the test suite), the parent is the
+    server, so ask whether the app's process still exists.
+    """
+
+    def __init__(self, parent_pid: int) -> None:
+        self.pid = parent_pid
+        self.direct = os.getppid() == parent_pid
+
+    def alive(self) -> bool:
+        if self.direct:
+            return os.getppid() == self.pid
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # exists, owned by someone else: pid reused, not ours
+            return False
+        return True
+
+
 class _Child:
     """The loop inside the child process: one Trainer, driven by commands."""
 
     def __init__(
         self, commands: Queue[Command], reports: Queue[Report], parent_pid: int
     ) -> None:
-        self.commands, self.reports, self.parent_pid = commands, reports, parent_pid
+        self.commands, self.reports, self.parent = commands, reports, ParentWatch(parent_pid)
         self.trainer: Trainer | None = None
         self.remaining = 0  # steps left in the current run; 0 = paused
         self.pending: list[StepReport] = []
@@ -190,7 +219,7 @@ class _Child:
                     command = self.commands.get(timeout=IDLE_POLL_SECONDS)
                 except queue.Empty:
                     command = None
-                    if os.getppid() != self.parent_pid:
+                    if not self.parent.alive():
                         return  # orphaned: the app is gone
             if command is not None:
                 if not self.handle(command):
@@ -209,7 +238,7 @@ class _Child:
         now = time.perf_counter()
         if now - self.last_flush >= FLUSH_SECONDS:
             self._flush()
-            if os.getppid() != self.parent_pid:
+            if not self.parent.alive():
                 self.remaining = 0
         if self.remaining and now - self.last_weights >= WEIGHTS_SECONDS:
             self._send_weights()
@@ -262,7 +291,7 @@ class TrainingProcess:
     def start(self, *args: object) -> None:
         """Spawn the child with ``args`` after the queues (stops a running one first)."""
         self.stop()
-        context = mp.get_context("spawn")
+        context = mp.get_context("forkserver") if START_METHOD == "forkserver" else mp.get_context("spawn")
         # Textual replaces sys.stdout/stderr with objects whose fileno() is -1, and
         # spawning then fails with "bad value(s) in fds_to_keep": use the real streams.
         with contextlib.redirect_stdout(sys.__stdout__), contextlib.redirect_stderr(sys.__stderr__):

@@ -26,9 +26,9 @@ def test_list_shows_builtins():
     assert "seq2seq" in result.stdout
 
 
-def test_train_writes_json_and_weights(tmp_path):
+def test_train_writes_json_and_weights(tmp_path, run_here):
     out, weights = tmp_path / "run.json", tmp_path / "w.safetensors"
-    result = run("train", "sine-waves", "--steps", "20", "--seed", "3", "--json", str(out), "--save", str(weights), "--quiet")
+    result = run_here("train", "sine-waves", "--steps", "20", "--seed", "3", "--json", str(out), "--save", str(weights), "--quiet")
     assert result.returncode == 0, result.stderr
     data = json.loads(out.read_text())
     assert data["steps"] == 20 and len(data["reports"]) == 20
@@ -38,7 +38,7 @@ def test_train_writes_json_and_weights(tmp_path):
     assert weights.exists()
     # Start from the saved weights: the held-out loss at step 0 is the trained one.
     trace_out = tmp_path / "trace.json"
-    result = run("trace", "sine-waves", "--load", str(weights), "--json", str(trace_out))
+    result = run_here("trace", "sine-waves", "--load", str(weights), "--json", str(trace_out))
     assert result.returncode == 0, result.stderr
     assert json.loads(trace_out.read_text())["loss"] < 1.0
 
@@ -90,14 +90,14 @@ def test_train_says_how_many_held_out_targets_and_shows_baselines(tmp_path, run_
         "encoder-decoder",
     ],
 )
-def test_trace_every_topology(tmp_path, topology):
+def test_trace_every_topology(tmp_path, topology, run_here):
     if topology == "vec2seq":
         pytest.importorskip("rnn_tui.core.data.captioning")
         scenario = "captioning"
     else:
         scenario = str(scenario_for(tmp_path, topology)[0].path)
     out = tmp_path / "t.json"
-    result = run("trace", scenario, "--cell", "gru", "--steps", "2", "--sample", "1", "--json", str(out))
+    result = run_here("trace", scenario, "--cell", "gru", "--steps", "2", "--sample", "1", "--json", str(out))
     assert result.returncode == 0, result.stderr
     data = json.loads(out.read_text())
     assert data["cell"] == "gru" and data["steps"] and data["steps"][0]["gates"][0].keys() == {"r", "z", "n"}
@@ -133,24 +133,23 @@ def test_bad_arguments_in_a_real_process():
 
 
 def test_bad_weights_files(tmp_path, run_here):
-    run = run_here
     junk = tmp_path / "junk.safetensors"
     junk.write_bytes(b"this is not a weights file at all")
-    result = run("train", "sine-waves", "--steps", "1", "--load", str(junk))
+    result = run_here("train", "sine-waves", "--steps", "1", "--load", str(junk))
     assert result.returncode == 2 and "not an rnn-tui weights file" in result.stderr
     good = tmp_path / "good.safetensors"
-    assert run("train", "sine-waves", "--steps", "1", "--save", str(good), "--quiet").returncode == 0
+    assert run_here("train", "sine-waves", "--steps", "1", "--save", str(good), "--quiet").returncode == 0
     truncated = tmp_path / "cut.safetensors"
     truncated.write_bytes(good.read_bytes()[:-100])
-    result = run("train", "sine-waves", "--steps", "1", "--load", str(truncated))
+    result = run_here("train", "sine-waves", "--steps", "1", "--load", str(truncated))
     assert result.returncode == 2 and "damaged or truncated" in result.stderr
-    result = run("train", "sine-waves", "--steps", "1", "--load", str(good), "--set", "model.hidden_size=12")
+    result = run_here("train", "sine-waves", "--steps", "1", "--load", str(good), "--set", "model.hidden_size=12")
     assert result.returncode == 2 and "another model shape" in result.stderr
     pickle_file = tmp_path / "model.pt"
     import torch
 
     torch.save({"x": torch.zeros(1)}, pickle_file)
-    result = run("train", "sine-waves", "--steps", "1", "--load", str(pickle_file))
+    result = run_here("train", "sine-waves", "--steps", "1", "--load", str(pickle_file))
     assert result.returncode == 2 and "not an rnn-tui weights file" in result.stderr
 
 
@@ -207,3 +206,12 @@ def test_serve_passes_the_settings_to_every_tab():
 
     command = serve_command("long-memory", ["training.clip=false", 'model.cell="gru"'])
     assert command.endswith("app long-memory --set training.clip=false --set 'model.cell=\"gru\"'")
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback():
+    """`rnn-tui learn | head -1`: the pipe closes before the list is written; rnn-tui stops quietly."""
+    process = subprocess.Popen([sys.executable, "-m", "rnn_tui", "learn"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+    process.stdout.close()  # before the interpreter has even started: every write meets a closed pipe
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141, error
+    assert "Traceback" not in error and error == ""

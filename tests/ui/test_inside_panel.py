@@ -42,7 +42,7 @@ async def type_spec(pilot, panel: InsidePanel, spec: str) -> None:
     await pilot.press(*spec, "enter")
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("size", [(80, 24), pytest.param((120, 40), marks=pytest.mark.slow)])  # wide: slow suite
 async def test_typed_intervention_changes_the_prediction_and_a_bad_one_says_why(size):
     app = RnnTuiApp("long-memory", settings=TINY)
     async with app.run_test(size=size) as pilot:
@@ -86,7 +86,7 @@ async def test_typed_intervention_changes_the_prediction_and_a_bad_one_says_why(
         await wait_for(pilot, lambda: "row 'q'" in str(meaning.render()), 60, "the row error")
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("size", [(80, 24), pytest.param((120, 40), marks=pytest.mark.slow)])  # wide: slow suite
 async def test_ablation_ranks_units_and_one_applies_as_an_intervention(size):
     app = RnnTuiApp("long-memory", settings=TINY)
     async with app.run_test(size=size) as pilot:
@@ -116,20 +116,41 @@ async def test_ablation_ranks_units_and_one_applies_as_an_intervention(size):
         assert panel.result.interventions[0].units == (top,)
 
 
-@pytest.mark.slow  # ranks 64 units: tens of seconds on a loaded machine
-@pytest.mark.skip(
-    reason="racy under xdist load: the ranking can finish before its progress is drawn; "
-    "to be reworked with a ranking that waits on an event (see the session 3 note)"
-)
-async def test_escape_stops_the_ranking():
-    app = RnnTuiApp("long-memory", settings=["data.params.seq_len=20", "model.hidden_size=64"])
-    async with app.run_test(size=(80, 24)) as pilot:
-        _, panel = await open_inside(pilot)
-        status = panel.query_one("#inside-ablation")
-        await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: "ablated" in str(status.render()), 300, "progress")
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: panel.ablation is not None, 300, "the stopped ranking")
-        assert not panel.ablation.complete
-        assert "Stopped after" in str(status.render())
-        assert panel.ranking.option_count == len(panel.ablation.ranking) < 64
+async def test_escape_stops_the_ranking(monkeypatch):
+    """Deterministic: the ranking is held after its first unit until escape has been
+    pressed, so it can neither finish before its progress is drawn nor before the stop."""
+    import threading
+
+    from rnn_tui.core import ablation
+
+    first_unit_done, release = threading.Event(), threading.Event()
+    real = ablation.ablate_units
+
+    def held(*args, on_progress=None, **kwargs):
+        def progress(done: int, total: int) -> None:
+            on_progress(done, total)
+            if done == 1:
+                first_unit_done.set()
+                release.wait(timeout=300)  # never hang the run for good if the test fails
+
+        return real(*args, on_progress=progress, **kwargs)
+
+    monkeypatch.setattr(ablation, "ablate_units", held)
+    app = RnnTuiApp("long-memory", settings=TINY)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            _, panel = await open_inside(pilot)
+            status = panel.query_one("#inside-ablation")
+            await pilot.press("ctrl+r")
+            await wait_for(pilot, first_unit_done.is_set, 120, "the first unit ablated")
+            await wait_for(pilot, lambda: "1 of 8 ablated" in str(status.render()), 60, "progress")
+            assert panel.ablation is None  # held: still running
+            await pilot.press("escape")
+            assert panel.ranking_worker.is_cancelled
+            release.set()
+            await wait_for(pilot, lambda: panel.ablation is not None, 120, "the stopped ranking")
+            assert not panel.ablation.complete
+            assert "Stopped after 1 of 8 units" in str(status.render())
+            assert panel.ranking.option_count == len(panel.ablation.ranking) == 1
+    finally:
+        release.set()

@@ -150,12 +150,13 @@ async def test_shift_tab_switches_panels_the_same_way_at_every_width(size):
         screen = await wait_ready(pilot)
         timestep = screen.panels.timestep
         seen = []
-        for _ in range(7):
+        for _ in range(8):
             await pilot.press("shift+tab")
             seen.append(screen.panel)
             assert screen.focused is None, (screen.panel, screen.focused)
             assert screen.query_one("#panel-tabs").active == f"tab-{screen.panel}"
-        assert seen == ["setup", "map", "inside", "compare", "try", "training", "timestep"], seen
+        expected = ["setup", "sweep", "map", "inside", "compare", "try", "training", "timestep"]
+        assert seen == expected, seen
         await pilot.press("shift+tab")  # Setup again: at 120 columns, the sidebar
         await pilot.press("right", "right", "right")
         assert timestep.position == (0, 3)

@@ -33,7 +33,7 @@ def screen_text(app) -> str:
     )
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("size", [(80, 24), pytest.param((120, 40), marks=pytest.mark.slow)])  # wide: slow suite
 async def test_sentiment_map_has_titled_axes_a_legend_and_follows_the_cursor(size):
     app = RnnTuiApp("sentiment")
     async with app.run_test(size=size) as pilot:

@@ -27,6 +27,11 @@ def _ask(screen: MainScreen, question: str, default: str, then) -> None:
     screen.app.push_screen(PromptScreen(question, default), answered)
 
 
+def ask_path(screen: MainScreen, question: str, default: str, then) -> None:
+    """Ask for a path (enter accepts, escape cancels), then call ``then(path)``."""
+    _ask(screen, question, default, then)
+
+
 def _stem(screen: MainScreen, step: int | None = None) -> str:
     s = screen.scenario
     return f"{s.name}-{s.model.cell}-step{screen.session.step if step is None else step}"

@@ -12,7 +12,7 @@ from textual.widgets import Markdown, Static
 
 from rnn_tui.core.scenario import Scenario
 from rnn_tui.ui.glossary import glossary_markdown
-from rnn_tui.ui.panel_help import INSIDE_HELP, MAP_HELP
+from rnn_tui.ui.panel_help import INSIDE_HELP, MAP_HELP, SWEEP_HELP
 
 PANELS_HELP_TEMPLATE = """\
 ## Panels
@@ -42,7 +42,7 @@ The status line shows the state (▶ training, ‖ paused, ✖ diverged), step, 
 the goal metric, learning rate and clipping. Without colour (NO_COLOR, 16 colours),
 units are drawn as glyphs: + ░▒▓█, − ·∘○●, NaN ?.
 """
-PANELS_HELP = PANELS_HELP_TEMPLATE.replace("{inside}{map}", INSIDE_HELP + MAP_HELP)
+PANELS_HELP = PANELS_HELP_TEMPLATE.replace("{inside}{map}", INSIDE_HELP + MAP_HELP + SWEEP_HELP)
 
 
 LONGER = {

@@ -41,6 +41,7 @@ PANELS = (
     ("compare", "Compare"),
     ("inside", "Inside"),
     ("map", "Map"),
+    ("sweep", "Sweep"),
 )
 FRAME_SECONDS = 0.1  # reports are taken and the status redrawn 10 times a second
 CHART_SECONDS = 0.4  # while training a chart redraws 2.5 times a second: each costs tens of ms
@@ -62,7 +63,7 @@ FOOTER_WHEN_WIDE = {
     "cycle_heatmap_row",
     "leave_field",
 }
-WITH_FIELDS = ("setup", "try", "compare", "inside")  # panels enter_panel goes into
+WITH_FIELDS = ("setup", "try", "compare", "inside", "sweep")  # panels enter_panel goes into
 
 
 class MainScreen(ModelLink, SettingsFlow, LessonMode):
@@ -173,6 +174,7 @@ class MainScreen(ModelLink, SettingsFlow, LessonMode):
         from rnn_tui.ui.panels.inside import InsidePanel
         from rnn_tui.ui.panels.setup import SetupPanel
         from rnn_tui.ui.panels.state_map import MapPanel
+        from rnn_tui.ui.panels.sweep import SweepPanel
         from rnn_tui.ui.panels.timestep import TimestepPanel
         from rnn_tui.ui.panels.training import TrainingPanel
         from rnn_tui.ui.panels.try_it import TryItPanel
@@ -187,12 +189,13 @@ class MainScreen(ModelLink, SettingsFlow, LessonMode):
             banner=Banner(id="banner"),
             inside=InsidePanel(id="inside", classes="panel"),
             state_map=MapPanel(id="map", classes="panel"),
+            sweep=SweepPanel(self.scenario, id="sweep", classes="panel"),
         )
         await self.mount(panels.banner, before="#tab-row")
         await self.query_one("#body").mount(panels.setup, before="#panels")
         await self.query_one("#panels").mount_all(
             [panels.timestep, panels.training, panels.try_it, panels.compare]
-            + [panels.inside, panels.state_map]
+            + [panels.inside, panels.state_map, panels.sweep]
         )
         # Kept as attributes: a query walks the DOM, and the frame timer asks 10 times a second.
         self.panels = panels
@@ -227,6 +230,7 @@ class MainScreen(ModelLink, SettingsFlow, LessonMode):
         self.session.close(timeout)
         if self.panels is not None:
             self.panels.compare.stop(timeout)
+            self.panels.sweep.stop(timeout)
 
     # -- parts ----------------------------------------------------------------------
     @property
@@ -293,6 +297,7 @@ class MainScreen(ModelLink, SettingsFlow, LessonMode):
             panels.compare.frame()
             panels.inside.frame(self.panel == "inside")
             panels.state_map.frame(self.panel == "map")
+            panels.sweep.frame(self.panel == "sweep")
 
     def _on_state(self, why: str) -> None:
         session = self.session
@@ -346,6 +351,13 @@ class MainScreen(ModelLink, SettingsFlow, LessonMode):
         session = self.session
         if session.running:
             session.pause()
+            return
+        if self.panels is not None and self.panels.sweep.running:
+            self.notify(
+                "A sweep is running (Sweep panel); train when it is done or stopped "
+                "(escape there).",
+                severity="warning",
+            )
             return
         if self.panels is not None and self.panels.compare.running:
             # Two trainings at once would halve both on 2 cores.
@@ -461,6 +473,8 @@ class MainScreen(ModelLink, SettingsFlow, LessonMode):
             panels.compare.focus_default()
         elif self.panel == "inside":
             panels.inside.focus_default()
+        elif self.panel == "sweep":
+            panels.sweep.focus_default()
 
     def _show_panels(self) -> None:
         """Visibility by inline styles, not CSS classes: a class change restyles every
@@ -475,7 +489,7 @@ class MainScreen(ModelLink, SettingsFlow, LessonMode):
             colour = self.app.get_css_variables()["accent" if setup_active else "panel-lighten-2"]
             setup.styles.border_right = ("vkey", colour) if wide else None
         if not setup_active and panels is not None:
-            for key in ("timestep", "training", "try", "compare", "inside", "map"):
+            for key in ("timestep", "training", "try", "compare", "inside", "map", "sweep"):
                 panels.by_name(key).styles.visibility = "visible" if key == self.panel else "hidden"
 
     def on_resize(self) -> None:

@@ -8,7 +8,7 @@ each names exactly the state it uses, with its type, and MainScreen provides it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from textual.screen import Screen
 
@@ -21,13 +21,15 @@ if TYPE_CHECKING:
     from rnn_tui.ui.panels.inside import InsidePanel
     from rnn_tui.ui.panels.setup import SetupPanel
     from rnn_tui.ui.panels.state_map import MapPanel
+    from rnn_tui.ui.panels.sweep import SweepPanel
     from rnn_tui.ui.panels.timestep import TimestepPanel
     from rnn_tui.ui.panels.training import TrainingPanel
     from rnn_tui.ui.panels.try_it import TryItPanel
     from rnn_tui.ui.widgets import Banner
 
-SwitchablePanel = (
+SwitchablePanel: TypeAlias = (
     "TimestepPanel | TrainingPanel | TryItPanel | ComparePanel | InsidePanel | MapPanel"
+    " | SweepPanel"
 )
 
 
@@ -43,21 +45,19 @@ class Panels:
     banner: Banner
     inside: InsidePanel
     state_map: MapPanel
+    sweep: SweepPanel
 
-    def by_name(
-        self, name: str
-    ) -> TimestepPanel | TrainingPanel | TryItPanel | ComparePanel | InsidePanel | MapPanel:
+    def by_name(self, name: str) -> SwitchablePanel:
         """A switchable panel by its tab's name ("timestep", "training", "try", "compare",
-        "inside", "map")."""
-        panels: dict[
-            str, TimestepPanel | TrainingPanel | TryItPanel | ComparePanel | InsidePanel | MapPanel
-        ] = {
+        "inside", "map", "sweep")."""
+        panels: dict[str, SwitchablePanel] = {
             "timestep": self.timestep,
             "training": self.training,
             "try": self.try_it,
             "compare": self.compare,
             "inside": self.inside,
             "map": self.state_map,
+            "sweep": self.sweep,
         }
         return panels[name]
 

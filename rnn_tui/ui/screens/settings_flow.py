@@ -79,6 +79,7 @@ class SettingsFlow(ScreenParts):
         if self.panels is not None:
             self.panels.training.reset(scenario)
             self.panels.compare.set_scenario(scenario)
+            self.panels.sweep.set_scenario(scenario)
             self.panels.timestep.clear("Timestep view: building the new model…")
             self.panels.try_it.set_mirror(None)
             self.panels.try_it.follow(scenario.name)

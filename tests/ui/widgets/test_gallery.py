@@ -8,7 +8,7 @@ from rnn_tui.ui.widgets.gallery import TABS, Gallery
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("size", [(80, 24), pytest.param((120, 40), marks=pytest.mark.slow)])  # wide: slow suite
 async def test_gallery_runs(size):
     app = Gallery()
     async with app.run_test(size=size) as pilot:
