@@ -308,4 +308,5 @@ async def test_every_action_in_the_live_app_measures_what_the_headless_run_measu
         # and the trace at t=1, the intervention and ablation (on the Inside panel), the
         # comparison's losses, the sweep's metrics.
         assert screen.panels.inside.ablation is not None
+        assert screen.panel == "sweep" and screen.panels.sweep.result is not None  # charted
         assert results == {line: outcome.text for line, outcome in headless.items()}

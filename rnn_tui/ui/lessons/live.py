@@ -520,6 +520,10 @@ class LiveLesson:
             self.sweep_stop = None
         self.evidence.record_sweep(result)
         record.table = sweep_table(result)
+        panels = screen.panels
+        if panels is not None:  # charted on the Sweep panel, which comes into view
+            panels.sweep.show_result(result, "from the lesson")
+            screen.show_panel("sweep")
 
     async def _intervene(self, spec: str) -> None:
         screen = self.screen
@@ -564,7 +568,7 @@ class LiveLesson:
 
 def sweep_table(result: SweepResult) -> list[str]:
     """The sweep's held-out metric per value and cell, as aligned lines for the pane
-    (the sweep chart is the Sweep panel's, where the app has one)."""
+    (the Sweep panel charts it beside)."""
     plan = result.plan
     cells = list(plan.cells)
     width = max(12, *(len(cell_label(c)) + 2 for c in cells))
