@@ -23,6 +23,7 @@ from rnn_tui.ui.commands import RnnTuiCommands
 from rnn_tui.ui.training_process import TrainingProcess
 
 if TYPE_CHECKING:
+    from rnn_tui.core.lessons.model import Lesson
     from rnn_tui.ui.screens.main import MainScreen
 
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
@@ -94,10 +95,13 @@ class RnnTuiApp(App):
         scenario: str | None = None,
         process: TrainingProcess | None = None,
         settings: Sequence[str] = (),
+        lesson: tuple[Lesson, int] | None = None,
     ) -> None:
         """``process``: a training process already started on the initial scenario;
-        ``settings``: KEY=VALUE overrides of that scenario (`rnn-tui NAME --set ...`)."""
+        ``settings``: KEY=VALUE overrides of that scenario (`rnn-tui NAME --set ...`);
+        ``lesson``: a lesson to open in lesson mode and the step (0-based) to start at."""
         super().__init__()
+        self.lesson = lesson
         self.process = process
         self.catalog, problems = load_catalog()
         self.initial, message = pick_scenario(scenario, self.catalog)
@@ -135,7 +139,7 @@ class RnnTuiApp(App):
         from rnn_tui.ui.screens.main import MainScreen
 
         self.main_screen = MainScreen(
-            self.initial, self.catalog, self.startup_error, self.process
+            self.initial, self.catalog, self.startup_error, self.process, self.lesson
         )
         self.push_screen(self.main_screen)
 
@@ -171,10 +175,15 @@ class RnnTuiApp(App):
         self.exit()
 
 
-def run_app(scenario: str | None, settings: Sequence[str] = ()) -> int:
-    """Run the app in this terminal; the exit code (2 when nothing could be opened)."""
+def run_app(
+    scenario: str | None,
+    settings: Sequence[str] = (),
+    lesson: tuple[Lesson, int] | None = None,
+) -> int:
+    """Run the app in this terminal; the exit code (2 when nothing could be opened).
+    ``lesson``: open it in lesson mode at that step (see ``lesson_app.run_lesson_app``)."""
     try:
-        app = RnnTuiApp(scenario, settings=settings)
+        app = RnnTuiApp(scenario, settings=settings, lesson=lesson)
     except RnnTuiError as error:
         print(f"rnn-tui: error: {error}", file=sys.stderr)
         return 2

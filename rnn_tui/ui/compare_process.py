@@ -1,8 +1,9 @@
 """Train vanilla RNN, LSTM and GRU one after another on the same data and seed, in a spawn process.
 
 Started through ``training_process.TrainingProcess(compare_main)`` and speaking the same
-protocol (``ui.protocol``): it takes Quit; it reports Steps (tagged with the cell),
-CellDone after each cell, State(running=False, why="finished") at the end, or Failed.
+protocol (``ui.protocol``): it takes Quit; it reports Steps (tagged with the cell), then
+each cell's trained weights (WeightsAt) and its CellDone, State(running=False,
+why="finished") at the end, or Failed.
 No textual import.
 """
 
@@ -16,8 +17,8 @@ import traceback
 from typing import TYPE_CHECKING
 
 from rnn_tui.core.vocabulary import CELLS, Cell
-from rnn_tui.ui.protocol import CellDone, Command, Failed, Quit, Report, State, Steps
-from rnn_tui.ui.training_process import ParentWatch
+from rnn_tui.ui.protocol import CellDone, Command, Failed, Quit, Report, State, Steps, WeightsAt
+from rnn_tui.ui.training_process import ParentWatch, weights_of
 
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue
@@ -87,6 +88,8 @@ def compare_main(
                 reports.cancel_join_thread()  # quitting: do not wait for the app to read
                 os._exit(0)
             final = None if trainer.diverged else trainer.evaluate()
+            # The trained weights too (a lesson makes the current cell's its model).
+            reports.put(WeightsAt(trainer.step, weights_of(trainer.model)))
             reports.put(CellDone(cell, final, trainer.diverged))
         reports.put(State(False, steps, "finished"))
     except Exception:  # noqa: BLE001 - report anything, then end cleanly

@@ -286,6 +286,28 @@ GLOSSARY: tuple[Term, ...] = (
         ("candidate", "candidate state", "candidate cell"),
         "What a gated cell proposes to write before its gates decide how much: LSTM g, GRU n.",
     ),
+    # -- lessons ------------------------------------------------------------------
+    Term(
+        ("lesson", "lesson mode", "lesson step"),
+        "A guided walk through the app (L lists them; `rnn-tui learn NAME` opens one): each "
+        "step says something, may ask a prediction, does things in the live app, then "
+        "checks a claim on what this run measured. > next, < back, R replays, X leaves.",
+    ),
+    Term(
+        ("prediction", "your prediction"),
+        "Your answer to a step's question (a-d), asked before the step runs, so the numbers "
+        "cannot tell you: it is judged on this run's measurements afterwards.",
+    ),
+    Term(
+        ("held", "held on this run", "claim"),
+        "A claim (a comparison of measured quantities) held when this run's numbers make it "
+        "true: ✔ held, ✖ not. Another seed or setting can give another answer.",
+    ),
+    Term(
+        ("replay", "replay step"),
+        "Run the shown lesson step again (R): its question, its actions, its check, on the "
+        "model as it is now.",
+    ),
     # -- sweeps (the Sweep panel; `rnn-tui sweep`) -------------------------------------
     Term(
         ("sweep", "vary", "values"),

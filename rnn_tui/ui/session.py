@@ -94,15 +94,16 @@ class Session:
         return budget * (self.step // budget + 1) - self.step
 
     # -- commands ---------------------------------------------------------------------
-    def run(self) -> str | None:
-        """Start training; a sentence saying why not, if it cannot."""
+    def run(self, steps: int | None = None) -> str | None:
+        """Start training (``steps`` more, else to the next budget); a sentence saying why
+        not, if it cannot."""
         if not self.ready:
             return self.not_ready_reason()
         if self.running:
             return None
         self.running = True  # optimistic: the process confirms with a "state" report
         self._rate.clear()
-        self.process.send(Run(self.next_run_steps()))
+        self.process.send(Run(self.next_run_steps() if steps is None else steps))
         return None
 
     def pause(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -38,6 +39,8 @@ class ComparePanel(Vertical):
         self.failure: str | None = None
         self.smoothed: dict[Cell, float] = {}
         self.running = False
+        # Also given every report (a lesson gathers what the comparison measured).
+        self.listener: Callable[[Report], None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Compare: vanilla RNN vs LSTM vs GRU", classes="panel-title")
@@ -70,7 +73,7 @@ class ComparePanel(Vertical):
     def action_stop_compare(self) -> None:
         if self.running:
             self.stop()
-            self._status(Text("Stopped. " + self._progress_text().plain))
+            self._status(Text("Stopped. " + self.progress_text().plain))
         self.screen.set_focus(None)
 
     def focus_default(self) -> None:
@@ -95,7 +98,7 @@ class ComparePanel(Vertical):
         self.steps = steps
         self.running = True
         self.process.start(self.scenario, steps)
-        self._status(self._progress_text())
+        self._status(self.progress_text())
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         self.process.stop(timeout)
@@ -120,8 +123,10 @@ class ComparePanel(Vertical):
         reports = self.process.drain()
         for report in reports:
             self.receive(report)
+            if self.listener is not None:
+                self.listener(report)
         if reports:
-            self._status(self._progress_text())
+            self._status(self.progress_text())
         for chart in self.query(CompareChart):
             chart.redraw()
 
@@ -160,7 +165,7 @@ class ComparePanel(Vertical):
                 grad = self.query_one("#compare-grad", CompareChart)
                 grad.set_series(name, np.arange(1, norms.size + 1), norms)
 
-    def _progress_text(self) -> Text:
+    def progress_text(self) -> Text:
         text = Text()
         for cell in CELLS:
             name = CELL_LABELS[cell]

@@ -18,6 +18,7 @@ from textual.widgets import Input, Static, Tab, Tabs
 from rnn_tui.core.scenario import Scenario
 from rnn_tui.core.vocabulary import CELL_LABELS, CELLS
 from rnn_tui.ui.keys_footer import KeysFooter
+from rnn_tui.ui.lessons.mode import LESSON_BINDINGS, LessonMode
 from rnn_tui.ui.messages import CompareRequested
 from rnn_tui.ui.panel_tabs import PanelTabs
 from rnn_tui.ui.panels.first_look import FirstLook
@@ -31,6 +32,7 @@ from rnn_tui.ui.session import Session
 from rnn_tui.ui.training_process import TrainingProcess
 
 if TYPE_CHECKING:
+    from rnn_tui.core.lessons.model import Lesson
     from rnn_tui.ui.widgets import Banner
 
 PANELS = (
@@ -66,7 +68,7 @@ FOOTER_WHEN_WIDE = {
 WITH_FIELDS = ("setup", "try", "compare", "inside", "sweep")  # panels enter_panel goes into
 
 
-class MainScreen(ModelLink, SettingsFlow):
+class MainScreen(ModelLink, SettingsFlow, LessonMode):
     """Setup, timestep, training, try-it and compare panels; a status line; every key."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -124,9 +126,12 @@ class MainScreen(ModelLink, SettingsFlow):
         catalog: dict[str, Scenario],
         startup_error: str | None = None,
         process: TrainingProcess | None = None,
+        lesson: tuple[Lesson, int] | None = None,
     ) -> None:
-        """``process``: a training process already started on ``scenario`` (see run_app)."""
+        """``process``: a training process already started on ``scenario`` (see run_app);
+        ``lesson``: a lesson to open in lesson mode, and its step to start at (0-based)."""
         super().__init__()
+        self._pending_lesson = lesson
         self.session = Session(scenario, process)
         self.catalog = catalog
         self.panel = "timestep"
@@ -200,6 +205,8 @@ class MainScreen(ModelLink, SettingsFlow):
         self._show_panels()
         if self._pending_banner:
             self.show_banner(*self._pending_banner)
+        if self._pending_lesson is not None:
+            self.start_lesson(*self._pending_lesson)
         # Importing torch (in the mirror's worker thread) holds the GIL for long stretches:
         # start it once the screen is complete.
         self.set_timer(STARTUP_DELAY, self._start_engine)
@@ -268,6 +275,7 @@ class MainScreen(ModelLink, SettingsFlow):
         for report in session.poll():
             if panels is not None:
                 panels.training.receive(report)
+            self.lesson_receive(report)
             match report:
                 case Ready():
                     self.refresh_bindings()
@@ -308,7 +316,7 @@ class MainScreen(ModelLink, SettingsFlow):
                 "Turn clipping on (g), lower the learning rate ([) or reset (r).",
                 "error",
             )
-        elif why == "budget":
+        elif why == "budget" and not self.lesson_training:
             self.notify(
                 f"Trained to step {session.step}, the scenario's budget; space trains "
                 f"{session.budget} more.",
@@ -335,6 +343,9 @@ class MainScreen(ModelLink, SettingsFlow):
 
     # -- actions (the keys) -------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        lesson_says = self.lesson_check_action(action)
+        if lesson_says is not None:
+            return lesson_says
         if action in ("toggle_training", "step") and not self.session.ready:
             return None  # shown dimmed while loading
         if action == "enter_panel":
@@ -432,14 +443,17 @@ class MainScreen(ModelLink, SettingsFlow):
         self.show_panel(self._panel_after(-1))
 
     def _panel_after(self, delta: int) -> str:
-        names = [name for name, _ in PANELS]
+        names = [name for name, _ in PANELS if not self.panel_hidden(name) or name == self.panel]
         return names[(names.index(self.panel) + delta) % len(names)]
 
-    def show_panel(self, name: str) -> None:
+    def show_panel(self, name: str, hidden_too: bool = False) -> None:
         """Show a panel (on a wide screen Setup is the sidebar: "showing" it highlights it).
 
         Nothing is focused, at every width: the app's keys act until the user goes into
-        a panel's fields (enter, or down in Setup)."""
+        a panel's fields (enter, or down in Setup). A panel the lesson hides is shown
+        only when the lesson itself asks (``hidden_too``)."""
+        if self.panel_hidden(name) and not hidden_too:
+            return
         self.panel = name
         if name != "setup":
             self.panel_beside = name
@@ -481,7 +495,7 @@ class MainScreen(ModelLink, SettingsFlow):
         if panels is not None:
             setup = panels.setup
             wide = self.has_class("-wide")
-            setup.display = wide or setup_active
+            setup.display = (wide or setup_active) and not self.panel_hidden("setup")
             container.display = wide or not setup_active
             colour = self.app.get_css_variables()["accent" if setup_active else "panel-lighten-2"]
             setup.styles.border_right = ("vkey", colour) if wide else None
@@ -503,6 +517,8 @@ class MainScreen(ModelLink, SettingsFlow):
         row, help and the palette list them. While typing the letter keys are the field's
         (Textual leaves them out), so there is room for escape at every width."""
         bindings = super().active_bindings
+        if self.lesson is not None:  # a key the teacher hid leaves the footer
+            bindings = {key: b for key, b in bindings.items() if not self.key_hidden(key)}
         if self._footer_wide:
             extra = FOOTER_WHEN_WIDE
         elif self.typing:
@@ -554,6 +570,8 @@ class MainScreen(ModelLink, SettingsFlow):
 
 
 # The screen's keys as Binding objects (Textual's BINDINGS also admits tuples).
-KEY_BINDINGS = [binding for binding in MainScreen.BINDINGS if isinstance(binding, Binding)]
+KEY_BINDINGS = [
+    binding for binding in (*MainScreen.BINDINGS, *LESSON_BINDINGS) if isinstance(binding, Binding)
+]
 # Where each action comes in the footer: BINDINGS' order (Textual puts priority ones first).
 BINDING_ORDER = {binding.action: index for index, binding in enumerate(KEY_BINDINGS)}
