@@ -261,7 +261,7 @@ async def test_keys_while_loading_do_not_crash_and_help_lists_every_key():
         assert not screen.session.running
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = app.screen.query_one("Markdown").source
+        text = app.screen.query_one("#help-text").source
         for binding in MainScreen.BINDINGS:
             assert binding.description in text
         assert screen.scenario.title in text
@@ -275,7 +275,7 @@ async def test_keys_while_loading_do_not_crash_and_help_lists_every_key():
         await wait_for(pilot, lambda: screen.scenario.name == "sentiment", 30, "the switch")
         await pilot.press("question_mark")  # the scenario changed: its own description
         assert app.screen is not help_screen and isinstance(app.screen, HelpScreen)
-        assert screen.scenario.title in app.screen.query_one("Markdown").source
+        assert screen.scenario.title in app.screen.query_one("#help-text").source
         await pilot.press("escape")
 
 

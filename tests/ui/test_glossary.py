@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from textual.app import App
-from textual.widgets import Markdown
 
 from rnn_tui.core.changes import FIELDS
 from rnn_tui.core.scenario import load_scenario
@@ -19,7 +18,7 @@ from rnn_tui.core.vocabulary import (
 from rnn_tui.ui.glossary import GLOSSARY, defined, glossary_markdown
 from rnn_tui.ui.panels.status import status_text
 from rnn_tui.ui.panels.step_rows import bar_rows
-from rnn_tui.ui.screens.help import HelpScreen
+from rnn_tui.ui.screens.help import HelpScreen, HelpText
 from rnn_tui.ui.session import Session
 from rnn_tui.ui.widgets import (
     CompareChart,
@@ -96,5 +95,14 @@ async def test_help_shows_the_glossary():
     app = Host()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        source = app.screen.query_one(Markdown).source
+        source = app.screen.query_one(HelpText).source
         assert "## Glossary" in source and glossary_markdown() in source
+
+
+def test_help_text_keeps_angle_brackets_that_markdown_would_read_as_html():
+    from rich.console import Console
+
+    console = Console(width=80, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(HelpText("unknown words become <unk>; `<eos>` ends; 3 < 4").content)
+    shown = console.export_text()
+    assert "become <unk>;" in shown and "<eos> ends" in shown and "3 < 4" in shown

@@ -11,6 +11,7 @@ varied value, and (when T varies) the CPU time of a training step against T, log
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,7 +91,14 @@ class SweepPanel(Vertical):
     def __init__(self, scenario: Scenario, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.scenario = scenario
-        self.spec = default_spec(scenario)
+        # The default sweep asks the data generators for their bounds, which imports
+        # torch: on the first screen that would stall the UI thread while the training
+        # process imports it too. Until the data modules are loaded (or the panel is
+        # shown) the fields wait empty.
+        self.defaults_for: str | None = None  # the scenario whose default sweep is in the fields
+        self.spec = SweepSpec("", "", "", "", "")
+        if _data_loaded():
+            self.spec, self.defaults_for = default_spec(scenario), scenario.name
         self.plan: SweepPlan | None = None
         self.points: list[SweepPoint] = []
         self.result: SweepResult | None = None  # the sweep shown (running, finished or opened)
@@ -139,7 +147,14 @@ class SweepPanel(Vertical):
 
     def focus_default(self) -> None:
         """Entered (enter): the first field takes the keys."""
+        self._ensure_defaults()
         self._field("key").focus()
+
+    def _ensure_defaults(self) -> None:
+        """The scenario's default sweep in the fields, unless they already hold it."""
+        if self.defaults_for != self.scenario.name:
+            self.defaults_for = self.scenario.name
+            self._fill(default_spec(self.scenario))
 
     def action_next_field(self, delta: int) -> None:
         focused = self.screen.focused
@@ -154,7 +169,8 @@ class SweepPanel(Vertical):
         self.scenario = scenario
         if not renamed:
             return
-        self._fill(default_spec(scenario))
+        if _data_loaded() or self.display:
+            self._ensure_defaults()
         if not self.running and self.result is None:
             self._say(self._idle_text())
 
@@ -363,6 +379,7 @@ class SweepPanel(Vertical):
     def frame(self, shown: bool) -> None:
         """Called on the screen's frame timer: redraw the shown chart if its data changed."""
         if shown:
+            self._ensure_defaults()
             self.redraw()
 
     def redraw(self) -> None:
@@ -371,6 +388,10 @@ class SweepPanel(Vertical):
 
     def _say(self, text: Text) -> None:
         self.query_one("#sweep-status", Static).update(text)
+
+
+def _data_loaded() -> bool:
+    return "rnn_tui.core.data" in sys.modules
 
 
 def caption(result: SweepResult | None, view: str, long: bool = False) -> Text:
