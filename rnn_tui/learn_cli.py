@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import textwrap
 from collections.abc import Callable
 
 from rnn_tui.core.lessons.expressions import Value
@@ -26,13 +28,31 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser],
 def learn(args: argparse.Namespace) -> int:
     if args.lesson is None:
         if args.check:
-            every = builtin_lessons()
+            every = builtin_lessons(validate_data=True)
             return max((check(lesson, args.seed) for lesson in every), default=0)
         return list_lessons()
-    lesson = find_lesson(args.lesson)
+    lesson = find_lesson(args.lesson, validate_data=args.check)
     if args.check:
         return check(lesson, args.seed)
     return open_in_app(lesson)
+
+
+MAX_WIDTH = 100  # wider lines are hard to read even on a wide terminal
+KEEP = "\u00a0"  # a space the wrapping must not break at ("name = value")
+
+
+def text_width() -> int:
+    """The terminal's width (80 when it cannot tell, e.g. in a pipe), at most MAX_WIDTH."""
+    return min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
+
+
+def wrapped(text: str, indent: int, first: int | None = None) -> str:
+    """``text`` wrapped to the terminal, its lines indented by ``indent`` spaces (the first
+    by ``first``)."""
+    return textwrap.fill(text, width=max(text_width(), indent + 30),
+                         initial_indent=" " * (indent if first is None else first),
+                         subsequent_indent=" " * indent, break_on_hyphens=False,
+                         break_long_words=False).replace(KEEP, " ")
 
 
 def list_lessons() -> int:
@@ -41,7 +61,7 @@ def list_lessons() -> int:
     print("Lessons (rnn-tui learn NAME opens one; --check runs its claims headless):")
     for lesson in lessons:
         print(f"{lesson.order:>3}  {lesson.name:<{width}}  {lesson.title}")
-        print(f"     {'':<{width}}  {lesson.summary}")
+        print(wrapped(lesson.summary, 7))
     return 0
 
 
@@ -54,10 +74,10 @@ def check(lesson: Lesson, seed: int) -> int:
     failed = 0
     for outcome in outcomes:
         mark = "holds " if outcome.holds else "FAILED"
-        print(f"  {mark}  line {outcome.step_line}: {outcome.claim}")
+        print(wrapped(f"{mark}  line {outcome.step_line}: {outcome.claim}", 10, first=2))
         if outcome.values:
-            print(f"          measured: {_values(outcome.values)}")
-        print(f"          {outcome.text}")
+            print(wrapped(f"measured: {_values(outcome.values)}", 10))
+        print(wrapped(outcome.text, 10))
         failed += not outcome.holds
     print(f"{lesson.name}: {len(outcomes) - failed} of {len(outcomes)} claims held on seed {seed}.")
     return 1 if failed else 0
@@ -79,7 +99,7 @@ def open_in_app(lesson: Lesson) -> int:
 
 
 def _values(values: dict[str, Value]) -> str:
-    return ", ".join(f"{name} = {_number(value)}" for name, value in sorted(values.items()))
+    return ", ".join(f"{name}{KEEP}={KEEP}{_number(value)}" for name, value in sorted(values.items()))
 
 
 def _number(value: Value) -> str:

@@ -56,8 +56,9 @@ class _Reader:
         value = self.get(data, key, where)
         if isinstance(value, str) and value in NON_FINITE and not finite:
             return NON_FINITE[value]
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(where + key, value, "a number" + ("" if finite else ' (or "nan")'))
+        # json reads NaN and Infinity as floats: a finite field refuses them too.
+        if isinstance(value, bool) or not isinstance(value, int | float) or (finite and not math.isfinite(value)):
+            raise self.fail(where + key, value, "a finite number" if finite else 'a number (or "nan")')
         return float(value)
 
     def flag(self, data: dict[str, Any], key: str, where: str = "") -> bool:
@@ -200,7 +201,7 @@ def _point(read: _Reader, plan: SweepPlan, item: object, index: int) -> SweepPoi
     if cell not in plan.cells:
         raise read.fail(where + "cell", cell, f"one of the cells {', '.join(plan.cells)}")
     seed = read.get(item, "seed", where)
-    if seed not in plan.seeds or isinstance(seed, bool):
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed not in plan.seeds:  # 0.0 == 0 in Python
         raise read.fail(where + "seed", seed, f"one of the seeds {', '.join(map(str, plan.seeds))}")
     diverged = read.get(item, "diverged", where)
     if diverged is not None and not isinstance(diverged, str):

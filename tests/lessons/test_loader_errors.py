@@ -50,7 +50,7 @@ do = [
     { train = "goal" },
     { train = 80, until_goal = true },
     { sweep = "data.params.seq_len", values = [5, 10], cells = ["rnn", "lstm"], steps = 20 },
-    { intervene = "f:*@2..=0" },
+    { intervene = "z:*@2..=0" },
     { ablate = true },
 ]
 check = { claim = "sweep.metric.rnn.2 < goal", reveal = "{sweep.metric.lstm.1:.0%}", otherwise = "-" }
@@ -84,7 +84,7 @@ def test_a_good_file_loads_into_the_model(tmp_path):
     assert third.actions == (
         SetCell("gru"), SetField("training.learning_rate", "0.01"), ShowTimestep(3), ShowSample(None, "not"),
         ShowSample(2, None), Train(50, False), Train(None, True), Train(80, True),
-        Sweep("data.params.seq_len", ("5", "10"), ("rnn", "lstm"), 20), Intervene("f:*@2..=0"), Ablate(),
+        Sweep("data.params.seq_len", ("5", "10"), ("rnn", "lstm"), 20), Intervene("z:*@2..=0"), Ablate(),
     )
 
 
@@ -108,7 +108,7 @@ def test_a_good_file_loads_into_the_model(tmp_path):
     ('{ train = "goal" }', '{ train = "gaol" }', 27, "step 3.do[7].train", "'gaol'"),
     ('cells = ["rnn", "lstm"]', 'cells = ["rnn", "lsmt"]', 29, "step 3.do[9].cells", "'lsmt'"),
     ('values = [5, 10]', 'values = [5]', 29, "step 3.do[9].values", "[5]"),
-    ('{ intervene = "f:*@2..=0" }', '{ intervene = "f*@2=0" }', 30, "step 3.do[10].intervene", "'f*@2=0'"),
+    ('{ intervene = "z:*@2..=0" }', '{ intervene = "f*@2=0" }', 30, "step 3.do[10].intervene", "'f*@2=0'"),
     ('{ ablate = true }', '{ ablate = 1 }', 31, "step 3.do[11].ablate", "1"),
     ('holds = "grad_ratio.lstm > grad_ratio.rnn"', 'holds = "grad_ratoi.lstm > 1"', 14,
      "step 2.ask.choices[2].holds", "grad_ratoi.lstm is not a measured quantity"),

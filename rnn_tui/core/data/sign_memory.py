@@ -5,11 +5,12 @@ Each sequence opens with +1 or -1, followed by ``seq_len - 1`` random numbers be
 
     -1  0.31  -0.12  0.44  0.05  -0.38  0.27  0.19   ->  minus
 
-One tanh unit solves it with a large input weight (h_1 = tanh(w_x x_1 + b) is near +1 or
--1) and a recurrent weight above 1 (each later step pushes h back towards its own sign,
-which the small inputs cannot overturn): the smallest network that remembers, so every
-number of h_t = tanh(W_x x_t + W_h h_{t-1} + b) can be read off the screen. Labels are
-exactly balanced, so chance is 50%.
+One tanh unit solves it with an input weight larger than its bias (h_1 = tanh(w_x x_1 + b)
+then has opposite signs for plus and minus, though it need not be near +1 or -1 yet) and
+a recurrent weight |w_h| well above 1 (each later step pushes h towards +1 or -1, keeping
+or flipping its sign, which the small inputs cannot overturn): the smallest network that
+remembers, so every number of h_t = tanh(W_x x_t + W_h h_{t-1} + b) can be read off the
+screen. Labels are exactly balanced, so chance is 50%.
 """
 
 from __future__ import annotations

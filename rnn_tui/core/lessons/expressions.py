@@ -4,6 +4,12 @@ Claims: names of measured quantities, numbers (``1e-3``), strings (``"lstm"``), 
 ``+ - * /``, comparisons ``< <= > >= == !=`` (chainable), ``and or not``, parentheses and
 the functions ``abs min max log10``. Templates: text with ``{name}`` or ``{name:.2g}``
 fields (Python's format specs), ``{{`` and ``}}`` for braces.
+
+NaN: every comparison with NaN is false (``!=`` too), NaN is not true, and arithmetic
+keeps it NaN (``log10(nan)`` too). A claim naming a quantity this run has not measured
+does not hold at all, whatever the rest says (``metric.gru > 0 or 1 == 1`` does not
+hold before the GRU was evaluated): a lesson never decides on part of its evidence.
+Expressions are at most ``MAX_CHARS`` long and nest at most ``MAX_DEPTH`` deep.
 """
 
 from __future__ import annotations
@@ -21,8 +27,10 @@ FUNCTIONS: dict[str, Callable[..., float]] = {
     "abs": abs,
     "min": min,
     "max": max,
-    "log10": lambda x: math.log10(x) if x > 0 else -math.inf,
+    "log10": lambda x: math.log10(x) if x > 0 else (-math.inf if x == 0 else math.nan),
 }
+MAX_CHARS = 500  # far above any real claim; keeps parsing and computing shallow
+MAX_DEPTH = 32  # parentheses, `not`, unary minus and calls inside one another
 COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
 KEYWORDS = ("and", "or", "not")
 _TOKEN = re.compile(
@@ -102,6 +110,13 @@ class _Parser:
     text: str
     tokens: list[tuple[str, str, int]]
     at: int = 0
+    depth: int = 0
+
+    def deeper(self) -> None:
+        """One more level of nesting; an error past MAX_DEPTH (never a RecursionError)."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"nests deeper than {MAX_DEPTH} levels")
 
     def peek(self) -> tuple[str, str, int]:
         return self.tokens[self.at] if self.at < len(self.tokens) else ("end", "", len(self.text))
@@ -135,7 +150,10 @@ class _Parser:
     def negation(self) -> Node:
         if self.peek()[1] == "not":
             self.take()
-            return Not(self.negation())
+            self.deeper()
+            node = Not(self.negation())
+            self.depth -= 1
+            return node
         return self.comparison()
 
     def comparison(self) -> Node:
@@ -160,7 +178,10 @@ class _Parser:
     def unary(self) -> Node:
         if self.peek()[:2] == ("op", "-"):
             self.take()
-            return Negate(self.unary())
+            self.deeper()
+            node = Negate(self.unary())
+            self.depth -= 1
+            return node
         return self.atom()
 
     def atom(self) -> Node:
@@ -178,8 +199,10 @@ class _Parser:
             return Name(value)
         if (kind, value) == ("op", "("):
             self.take()
+            self.deeper()
             node = self.expression()
             self.take(")")
+            self.depth -= 1
             return node
         raise self.error("expected a number, a name or '('")
 
@@ -187,16 +210,20 @@ class _Parser:
         if function not in FUNCTIONS:
             raise self.error(f"unknown function {function!r} (known: {', '.join(FUNCTIONS)})")
         self.take("(")
+        self.deeper()
         args = [self.expression()]
         while self.peek()[1] == ",":
             self.take()
             args.append(self.expression())
         self.take(")")
+        self.depth -= 1
         return Call(function, tuple(args))
 
 
 def parse(text: str) -> Node:
     """The parsed expression; ExpressionError naming the character where it goes wrong."""
+    if len(text) > MAX_CHARS:
+        raise ExpressionError(f"{text[:40]!r}...: {len(text):,} characters; an expression has at most {MAX_CHARS}")
     tokens: list[tuple[str, str, int]] = []
     position = 0
     stripped = text.rstrip()
@@ -236,6 +263,52 @@ def names(node: Node) -> set[str]:
             return names(first).union(*(names(right) for _, right in links))
 
 
+def kind(node: Node, kind_of: Callable[[str], str]) -> str:
+    """"text", "number" or "any" (unknown until measured): what ``node`` computes, checked
+    before any run, so a claim that compares a text with a number, does arithmetic with a
+    text or is a bare text is refused when the lesson loads. ``kind_of`` gives a name's kind."""
+    match node:
+        case Literal(value):
+            return "text" if isinstance(value, str) else "number"
+        case Name(name):
+            return kind_of(name)
+        case Not(operand):
+            _not_text(operand, kind_of, "not")
+            return "number"
+        case Logic(op, left, right):
+            _not_text(left, kind_of, op)
+            _not_text(right, kind_of, op)
+            return "number"
+        case Negate(operand):
+            _not_text(operand, kind_of, "-")
+            return "number"
+        case Arithmetic(op, left, right):
+            _not_text(left, kind_of, op)
+            _not_text(right, kind_of, op)
+            return "number"
+        case Call(function, args):
+            for arg in args:
+                _not_text(arg, kind_of, f"{function}()")
+            return "number"
+        case Compare(first, links):
+            current = kind(first, kind_of)
+            for op, operand in links:
+                following = kind(operand, kind_of)
+                if "any" not in (current, following):
+                    if (current == "text") != (following == "text"):
+                        raise ExpressionError(f"{op} compares a text with a number")
+                    if current == "text" and op not in ("==", "!="):
+                        raise ExpressionError(f"texts compare with == or != only, not {op}")
+                current = following
+            return "number"
+
+
+def _not_text(node: Node, kind_of: Callable[[str], str], where: str) -> None:
+    if kind(node, kind_of) == "text":
+        raise ExpressionError(f"{where} needs a number or a comparison, not a text; compare texts "
+                              "with == or != (e.g. cell == \"lstm\")")
+
+
 def compute(node: Node, values: Mapping[str, Value]) -> Value:
     """The value of a parsed expression; MissingQuantity if it names an unmeasured quantity."""
     match node:
@@ -272,7 +345,9 @@ def compute(node: Node, values: Mapping[str, Value]) -> Value:
 
 
 def evaluate(claim: str, values: Mapping[str, Value]) -> bool:
-    """Whether a claim holds on ``values``; NaN compares false, as in arithmetic."""
+    """Whether a claim holds on ``values``: every comparison with NaN is false (``!=`` too);
+    MissingQuantity if the claim names a quantity ``values`` lacks, wherever it stands
+    (also on the left of ``or``): the caller decides that such a claim does not hold."""
     return _truth(compute(parse(claim), values))
 
 
@@ -286,6 +361,10 @@ def _number(value: Value) -> float:
     if isinstance(value, str):
         raise ExpressionError(f"cannot do arithmetic with the text {value!r}")
     return float(value)
+
+
+def _is_nan(value: Value) -> bool:
+    return isinstance(value, float) and math.isnan(value)
 
 
 def _arithmetic(op: str, a: float, b: float) -> float:
@@ -303,6 +382,8 @@ def _arithmetic(op: str, a: float, b: float) -> float:
 def _compare(op: str, a: Value, b: Value) -> bool:
     if isinstance(a, str) != isinstance(b, str):
         raise ExpressionError(f"cannot compare {a!r} with {b!r}: one is text, the other a number")
+    if _is_nan(a) or _is_nan(b):  # unmeasurable: no comparison holds, not even !=
+        return False
     if op == "==":
         return a == b
     if op == "!=":

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rnn_tui.core.errors import RnnTuiError, ScenarioError
+from rnn_tui.core.lessons.expressions import template_fields
 from rnn_tui.core.lessons.model import (
     CHOICE_KEYS,
     PANELS,
@@ -39,12 +40,13 @@ from rnn_tui.core.lessons.model import (
 from rnn_tui.core.lessons.quantities import (
     MAX_SWEEP_VALUES,
     ExpressionError,
+    check_kinds,
     claim_names,
     is_quantity,
     template_names,
 )
 from rnn_tui.core.toml_lines import line_of_key
-from rnn_tui.core.vocabulary import CELLS
+from rnn_tui.core.vocabulary import CELLS, GATE_NAMES
 
 MAX_LESSON_BYTES = 200_000
 MAX_TRAIN_STEPS = 100_000
@@ -54,6 +56,12 @@ _INTERVENTION = re.compile(
     r"^((rnn|encoder|decoder)\.)?(layer\d+\.)?[hcifgorzn]:(\*|\d+(\.\.\d+)?|\d+(,\d+)*)"
     r"@(\*|\d+(\.\.(\d+)?)?)=-?\d+(\.\d*)?$"
 )
+# The keys a lesson may set (model.cell and training.seed excepted, see _change).
+SETTING_SECTIONS = ("model.", "training.", "goal.", "data.params.")
+# The recurrent parts of each topology's model, as the intervention grammar names them
+# (core/topologies.py builds them: "rnn", or "decoder", or "encoder" and "decoder").
+PARTS: dict[str, tuple[str, ...]] = {"seq2seq": ("rnn",), "seq2vec": ("rnn",), "vec2seq": ("decoder",),
+                                     "encoder-decoder": ("encoder", "decoder")}
 TOP_KEYS = ("name", "title", "order", "summary", "hide_panels", "hide_keys", "step")
 STEP_KEYS = ("say", "ask", "do", "check")
 ACTION_KEYS: dict[str, tuple[str, ...]] = {
@@ -92,6 +100,25 @@ class LessonError(RnnTuiError):
 
 
 _MISSING: Any = object()
+
+
+def _same_kind(old: Any, new: Any) -> bool:
+    """Whether ``new`` can stand where the scenario has ``old`` (an int where a float is)."""
+    if isinstance(old, bool) or isinstance(new, bool):
+        return isinstance(old, bool) and isinstance(new, bool)
+    if isinstance(old, float):
+        return isinstance(new, (int, float))
+    return type(old) is type(new)
+
+
+def _kind_word(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    return "text" if isinstance(value, str) else type(value).__name__
 
 
 def _shown(value: Any) -> str:
@@ -164,19 +191,19 @@ def lessons_dir() -> Path:
                       "a folder of lesson files shipped with rnn-tui", "built-in lessons not found")
 
 
-def builtin_lessons() -> list[Lesson]:
+def builtin_lessons(validate_data: bool = False) -> list[Lesson]:
     """Every built-in lesson, in the lecture's order."""
-    lessons = [load_lesson(path) for path in sorted(lessons_dir().glob("*.toml"))]
+    lessons = [load_lesson(path, validate_data) for path in sorted(lessons_dir().glob("*.toml"))]
     return sorted(lessons, key=lambda lesson: (lesson.order, lesson.name))
 
 
-def find_lesson(name_or_path: str | Path) -> Lesson:
+def find_lesson(name_or_path: str | Path, validate_data: bool = False) -> Lesson:
     """A built-in lesson by name, or a lesson file by path."""
     text = str(name_or_path)
     candidate = Path(text).expanduser()
     if candidate.suffix == ".toml" or "/" in text:
-        return load_lesson(candidate)
-    lessons = builtin_lessons()
+        return load_lesson(candidate, validate_data)
+    lessons = builtin_lessons(validate_data)
     for lesson in lessons:
         if lesson.name == text:
             return lesson
@@ -185,8 +212,15 @@ def find_lesson(name_or_path: str | Path) -> Lesson:
                       "no built-in lesson has this name")
 
 
-def load_lesson(path: str | Path) -> Lesson:
-    """Read and validate one lesson file; LessonError naming file, line, field and value."""
+def load_lesson(path: str | Path, validate_data: bool = False) -> Lesson:
+    """Read and validate one lesson file; LessonError naming file, line, field and value.
+
+    Every setting is checked as the run will apply it (``parse_value``, then core/changes.py,
+    as ``--set`` is). ``validate_data`` also checks data.params values against the data
+    generator's bounds: that imports the data package and with it torch, so the list of
+    lessons leaves it off and ``--check`` (about to train anyway) turns it on; without it a
+    data.params value still has to be of the right kind (a whole number for seq_len).
+    """
     path = Path(path)
     text = _read(path)
     try:
@@ -195,7 +229,7 @@ def load_lesson(path: str | Path) -> Lesson:
         found = re.search(r"at line (\d+)", str(error))
         raise LessonError(str(path), int(found.group(1)) if found else None, "the file", _MISSING, "TOML text (https://toml.io)",
                           f"this is not valid TOML: {error}") from None
-    return _Reader(str(path), _Lines(text), path).lesson(raw)
+    return _Reader(str(path), _Lines(text), path, validate_data).lesson(raw)
 
 
 def _read(path: Path) -> str:
@@ -220,8 +254,8 @@ def _read(path: Path) -> str:
 class _Reader:
     """Reads one lesson's TOML data, tracking the scenario its actions have set so far."""
 
-    def __init__(self, file: str, lines: _Lines, path: Path) -> None:
-        self.file, self.lines, self.path = file, lines, path
+    def __init__(self, file: str, lines: _Lines, path: Path, validate_data: bool = False) -> None:
+        self.file, self.lines, self.path, self.validate_data = file, lines, path, validate_data
         self.scenario: Any = None  # the Scenario as the actions so far have set it
         self.sweep_values = 0
 
@@ -365,25 +399,53 @@ class _Reader:
             raise self.fail(line, field, item, '"key=value" items such as "data.params.seq_len=30"') from None
         return self._change(scenario, key, value, line, field, item)
 
-    def _change(self, scenario: Any, key: str, value: Any, line: int, field: str, shown: Any) -> Any:
+    def _change(self, scenario: Any, key: str, value: Any, line: int, field: str, shown: Any,
+                key_field: str | None = None) -> Any:
+        """The scenario with ``key`` = ``value`` (the value as the run applies it: after
+        ``parse_value``), checked as ``--set`` checks it (core/changes.py). A bad key is
+        reported under ``key_field`` (default ``field``), a bad value under ``field``."""
+        from rnn_tui.core.changes import apply_changes, bounds_text, check_data_params
+
+        self._known_setting(scenario, key, line, key_field or field, key if key_field else shown)
         if key.startswith("data.params."):
             params = scenario.data.params
             leaf = key.removeprefix("data.params.")
-            if leaf not in params:
-                raise self.fail(line, field, shown, "data.params keys of scenario "
-                                f"{scenario.name!r}: {', '.join(sorted(params)) or 'none'}")
-            # The value's range is checked by the generator when the run builds its data.
-            return scenario.with_changes({key: value})
-        if key in ("model.cell", "training.seed", "name"):
+            if not _same_kind(params[leaf], value):
+                raise self.fail(line, field, f"{shown} (read as {value!r})",
+                                f"{_kind_word(params[leaf])}, like the scenario's {key} = {params[leaf]!r}")
+            changed = scenario.with_changes({key: value})
+            if self.validate_data:  # the generator's own bounds (imports the data package, torch)
+                try:
+                    check_data_params(changed)
+                except ScenarioError as error:
+                    raise self.fail(line, field, shown, "a value the data generator accepts", str(error)) from None
+            return changed
+        try:
+            return apply_changes(scenario, {key: value})
+        except ScenarioError as error:
+            allowed = bounds_text(scenario, key) if key.startswith(("model.", "training.")) else ""
+            raise self.fail(line, field, shown, allowed or "a value the scenario accepts", str(error)) from None
+
+    def _known_setting(self, scenario: Any, key: str, line: int, field: str, shown: Any) -> None:
+        """A key a lesson may set, and one the scenario has."""
+        from rnn_tui.core.scenario import ModelSpec, TrainingSpec
+
+        if key in ("model.cell", "training.seed"):
             raise self.fail(line, field, shown, "a setting other than the cell (use { cell = ... }) "
                             "and the seed (the learner's run chooses it)")
-        try:
-            return scenario.with_changes({key: value})
-        except (KeyError, TypeError):
-            raise self.fail(line, field, shown, "dotted keys of a scenario file, e.g. model.hidden_size, "
-                            "training.learning_rate, training.clip, data.params.seq_len") from None
-        except ScenarioError as error:
-            raise self.fail(line, field, shown, "a value the scenario accepts", str(error)) from None
+        section, _, leaf = key.partition(".")
+        if key.startswith("data.params."):
+            params = scenario.data.params
+            if key.removeprefix("data.params.") not in params:
+                raise self.fail(line, field, shown, "data.params keys of scenario "
+                                f"{scenario.name!r}: {', '.join(sorted(params)) or 'none'}")
+            return
+        known = {"model": ModelSpec.model_fields, "training": TrainingSpec.model_fields,
+                 "goal": type(scenario.goal).model_fields}.get(section, {})
+        if leaf not in known:
+            raise self.fail(line, field, shown, "dotted keys under " + ", ".join(SETTING_SECTIONS)
+                            + " e.g. model.hidden_size, training.learning_rate, training.clip, "
+                            "data.params.seq_len (for other data, open another scenario)")
 
     def _need_scenario(self, line: int, field: str) -> None:
         if self.scenario is None:
@@ -401,7 +463,7 @@ class _Reader:
         return SetCell(cell)
 
     def _field(self, key: Any, raw: Mapping[str, Any], line: int, field: str) -> SetField:
-        from rnn_tui.core.changes import toml_value
+        from rnn_tui.core.changes import parse_value, toml_value
 
         self._need_scenario(line, field)
         if not isinstance(key, str):
@@ -411,8 +473,10 @@ class _Reader:
         value = raw["value"]
         if not isinstance(value, (int, float, bool, str)):
             raise self.fail(line, f"{field}.value", value, "a number, true/false or text")
-        self.scenario = self._change(self.scenario, key, value, line, f"{field}.field", key)
-        return SetField(field=key, value=value if isinstance(value, str) else toml_value(value))
+        text = value if isinstance(value, str) else toml_value(value)
+        self.scenario = self._change(self.scenario, key, parse_value(text), line, f"{field}.value",
+                                     f"{key} = {value!r}", key_field=f"{field}.field")
+        return SetField(field=key, value=text)
 
     def _sample(self, value: Any, line: int, field: str) -> ShowSample:
         self._need_scenario(line, field)
@@ -436,7 +500,7 @@ class _Reader:
         return Train(steps=steps, until_goal=bool(until_goal))
 
     def _sweep(self, raw: Mapping[str, Any], line: int, field: str) -> Sweep:
-        from rnn_tui.core.changes import toml_value
+        from rnn_tui.core.changes import parse_value, toml_value
 
         self._need_scenario(line, field)
         key = raw["sweep"]
@@ -446,10 +510,13 @@ class _Reader:
         if not isinstance(values, list) or not 2 <= len(values) <= MAX_SWEEP_VALUES:
             raise self.fail(line, f"{field}.values", values if values is not None else _MISSING,
                             f"a list of 2 to {MAX_SWEEP_VALUES} values")
+        texts = []
         for value in values:
             if not isinstance(value, (int, float, bool, str)):
                 raise self.fail(line, f"{field}.values", value, "numbers, true/false or text")
-            self._change(self.scenario, key, value, line, f"{field}.sweep", key)
+            texts.append(value if isinstance(value, str) else toml_value(value))
+            self._change(self.scenario, key, parse_value(texts[-1]), line, f"{field}.values",
+                         f"{key} = {value!r}", key_field=f"{field}.sweep")
         cells = raw.get("cells", [self.scenario.model.cell])
         cells = self._strings(cells, f"{field}.cells", line, CELLS)
         if not cells:
@@ -457,15 +524,37 @@ class _Reader:
         steps = self._count(self._required(raw, "steps", line, f"{field}.steps"), line, f"{field}.steps",
                             1, MAX_TRAIN_STEPS)
         self.sweep_values = len(values)
-        return Sweep(vary=key, values=tuple(v if isinstance(v, str) else toml_value(v) for v in values),
-                     cells=cells, steps=steps)
+        return Sweep(vary=key, values=tuple(texts), cells=cells, steps=steps)
 
     def _intervene(self, spec: Any, line: int, field: str) -> Intervene:
         self._need_scenario(line, field)
         if not isinstance(spec, str) or not _INTERVENTION.match(spec.replace(" ", "")):
             raise self.fail(line, f"{field}.intervene", spec, "[PART.][layerN.]ROW:UNITS@STEPS=VALUE, e.g. "
                             "h:0@1..=0 (unit 0 of h clamped to 0 from step 1 on) or f:*@2=0")
+        self._intervention_fits(spec.replace(" ", ""), line, f"{field}.intervene")
         return Intervene(spec=spec)
+
+    def _intervention_fits(self, spec: str, line: int, field: str) -> None:
+        """The spec's part, layer, row and units exist in the model the lesson has set up."""
+        model, topology = self.scenario.model, self.scenario.topology
+        where, units = spec.split("@", 1)[0].split(":", 1)
+        *pieces, row = where.split(".")
+        parts = PARTS[topology]
+        named = [piece for piece in pieces if not piece.startswith("layer")]
+        if (named and named[0] not in parts) or (not named and len(parts) > 1):
+            raise self.fail(line, field, spec, f"the parts of a {topology} model: {', '.join(parts)}"
+                            + (" (name one: the model has two)" if len(parts) > 1 else ""))
+        layers = [int(piece.removeprefix("layer")) for piece in pieces if piece.startswith("layer")]
+        if layers and not 1 <= layers[0] <= model.num_layers:
+            raise self.fail(line, field, spec, f"layer1 to layer{model.num_layers} (model.num_layers "
+                            f"= {model.num_layers})")
+        rows = ("h", "c", *GATE_NAMES["lstm"]) if model.cell == "lstm" else ("h", *GATE_NAMES[model.cell])
+        if row not in rows:
+            raise self.fail(line, field, spec, f"the rows of the current cell ({model.cell}): {', '.join(rows)}")
+        numbers = [int(n) for n in re.findall(r"\d+", units)]
+        if numbers and max(numbers) >= model.hidden_size:
+            raise self.fail(line, field, spec, f"units 0 to {model.hidden_size - 1} (model.hidden_size "
+                            f"= {model.hidden_size}), or *")
 
     def _ablate(self, value: Any, line: int, field: str) -> Ablate:
         self._need_scenario(line, field)
@@ -479,6 +568,7 @@ class _Reader:
             raise self.fail(line, field, claim, "a claim such as \"grad_ratio.rnn < 1e-3 * grad_ratio.lstm\"")
         try:
             used = claim_names(claim)
+            check_kinds(claim)
         except ExpressionError as error:
             raise self.fail(line, field, claim, "names of measured quantities, numbers, \"text\", + - * /, "
                             "< <= > >= == !=, and, or, not, ( ), abs min max log10", str(error)) from None
@@ -490,6 +580,8 @@ class _Reader:
             raise self.fail(line, field, template, "text with {quantity} or {quantity:.2g} fields")
         try:
             used = template_names(template)
+            for expression, _ in template_fields(template):
+                check_kinds(expression, claim=False)
         except ExpressionError as error:
             raise self.fail(line, field, template, "text with {quantity} or {quantity:.2g} fields "
                             "({{ and }} for braces)", str(error)) from None

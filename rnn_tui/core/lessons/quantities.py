@@ -23,6 +23,7 @@ from rnn_tui.core.lessons.expressions import (
     MissingQuantity,
     Value,
     evaluate,
+    kind,
     names,
     parse,
     render,
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from rnn_tui.core.trace import Trace
 
 __all__ = [
-    "QUANTITIES", "Evidence", "ExpressionError", "MissingQuantity", "claim_names", "evaluate",
+    "QUANTITIES", "Evidence", "ExpressionError", "MissingQuantity", "check_kinds", "claim_names", "evaluate",
     "is_quantity", "measure", "render", "template_names",
 ]
 
@@ -68,7 +69,7 @@ QUANTITIES: dict[str, tuple[str, str]] = {
     "steps_to_goal.{cell}": ("the first evaluated step whose metric reached the goal (inf if none)", "steps"),
     "train_loss.{cell}": ("mean training loss over the last 10 steps", "loss"),
     "train_loss_start.{cell}": ("training loss at the first step", "loss"),
-    "grad_ratio.{cell}": ("||dL/dh_1|| / ||dL/dh_T|| on the probe batch, at the latest probe", "ratio"),
+    "grad_ratio.{cell}": ("‖dL/dh_1‖ / ‖dL/dh_T‖ on the probe batch, at the latest probe", "ratio"),
     "grad_ratio_start.{cell}": ("the same ratio at the first probe (the initial weights)", "ratio"),
     "grad_orders.{cell}": ("-log10 of grad_ratio: orders of magnitude lost from t=T back to t=1", "orders"),
     "grad_norm_max.{cell}": ("the largest total gradient norm of a step, before clipping", "norm"),
@@ -98,7 +99,7 @@ QUANTITIES: dict[str, tuple[str, str]] = {
     "prediction": ("the model's answer for the shown example", "text"),
     "target": ("the right answer for the shown example", "text"),
     "correct": ("1 when the answer is right, else 0", "0/1"),
-    "trace_grad_ratio": ("||dL/dh_1|| / ||dL/dh_T|| for the shown example", "ratio"),
+    "trace_grad_ratio": ("‖dL/dh_1‖ / ‖dL/dh_T‖ for the shown example", "ratio"),
     "gate.{gate}": ("the gate's mean over units at step t (layer 1)", "value"),
     "gate_mean.{gate}": ("the gate's mean over units and steps (layer 1)", "value"),
     # a sweep: {i} is the position of a value, from 1
@@ -131,7 +132,7 @@ def vocabulary_markdown() -> str:
     rows = ["| name | what it is | unit |", "|---|---|---|"]
     for pattern, (what, unit) in QUANTITIES.items():
         name = pattern + (" (and without .{cell}: the current cell)" if pattern.endswith(".{cell}") else "")
-        rows.append(f"| `{name}` | {what.replace('|', '/')} | {unit} |")
+        rows.append(f"| `{name}` | {what.replace('|', chr(92) + '|')} | {unit} |")
     return "\n".join(rows) + "\n"
 
 
@@ -150,6 +151,29 @@ KNOWN: frozenset[str] = frozenset(name for pattern in QUANTITIES for name in _ex
 
 def is_quantity(name: str) -> bool:
     return name in KNOWN
+
+
+def _kinds() -> dict[str, str]:
+    out = {}
+    for pattern, (_, unit) in QUANTITIES.items():
+        # A swept value is a number or a text (an optimizer's name): known only once swept.
+        what = "any" if pattern == "sweep.value.{i}" else "text" if unit == "text" else "number"
+        out.update(dict.fromkeys(_expand(pattern), what))
+    return out
+
+
+KINDS: dict[str, str] = _kinds()
+
+
+def check_kinds(expression: str, claim: bool = True) -> None:
+    """ExpressionError if the expression mixes texts and numbers, or a claim is a bare text
+    (a template's field may be a text: ``{cell}``).
+
+    Run when a lesson loads, so such a mistake names its file and line instead of
+    failing halfway through a run.
+    """
+    if kind(parse(expression), lambda name: KINDS.get(name, "any")) == "text" and claim:
+        raise ExpressionError(f"{expression!r} is a text, not a claim; compare it, e.g. cell == \"lstm\"")
 
 
 def claim_names(claim: str) -> set[str]:
@@ -273,7 +297,7 @@ def measure(evidence: Evidence) -> dict[str, Value]:
     if evidence.trace is not None:
         values.update(_trace(evidence.trace, evidence.t))
     if evidence.sweep is not None:
-        values.update(_sweep(evidence.sweep))
+        values.update(_sweep(evidence.sweep, evidence.cell))
     if evidence.ablation is not None:
         values.update(_ablation(evidence.ablation))
     if evidence.intervention is not None:
@@ -363,11 +387,11 @@ def _running_prediction(labels: Sequence[str], outputs: Sequence[str], values: A
     return out
 
 
-def _sweep(result: SweepResult) -> dict[str, Value]:
+def _sweep(result: SweepResult, current: str) -> dict[str, Value]:
+    """The sweep's quantities; the per-cell ones also without ".{cell}" for ``current``."""
     plan = result.plan
     out: dict[str, Value] = {}
     aggregates = {(repr(a.value), a.cell): a for a in result.aggregates()}
-    higher = plan.higher_is_better
     for i, value in enumerate(plan.values[:MAX_SWEEP_VALUES], start=1):
         out[f"sweep.value.{i}"] = value if isinstance(value, (int, float, str)) else str(value)
         for cell in plan.cells:
@@ -391,10 +415,13 @@ def _sweep(result: SweepResult) -> dict[str, Value]:
         first, last = out.get(f"sweep.seconds_per_step.{cell}.1"), out.get(f"sweep.seconds_per_step.{cell}.{n}")
         if isinstance(first, float) and isinstance(last, float) and first > 0:
             out[f"sweep.time_ratio.{cell}"] = last / first
+        if cell == current:
+            for name in ("gives_up", "slope", "time_ratio"):
+                if f"sweep.{name}.{cell}" in out:
+                    out[f"sweep.{name}"] = out[f"sweep.{name}.{cell}"]
     first_t, last_t = out.get("sweep.timesteps.1"), out.get(f"sweep.timesteps.{len(plan.values[:MAX_SWEEP_VALUES])}")
     if isinstance(first_t, int) and isinstance(last_t, int) and first_t > 0:
         out["sweep.length_ratio"] = last_t / first_t
-    del higher
     return out
 
 
