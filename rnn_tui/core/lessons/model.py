@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # The app's panels a step can go to (and a lesson can hide).
-PANELS: tuple[str, ...] = ("setup", "timestep", "training", "try", "compare", "inside", "map")
+PANELS: tuple[str, ...] = ("setup", "timestep", "training", "try", "compare", "inside", "map", "sweep")
 CHOICE_KEYS: tuple[str, ...] = ("a", "b", "c", "d")
 
 
