@@ -42,6 +42,7 @@ LESSON_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("comma", "lesson_back", "lesson: the step before, as it ended", show=False),
     Binding("R", "lesson_replay", "lesson: run the step again", show=False),
     Binding("X", "lesson_leave", "lesson: leave (your place is kept)", show=False),
+    Binding("F", "lesson_fold", "lesson: fold the pane to its key line, or unfold it", show=False),
     Binding("pageup", "lesson_scroll(-1)", "lesson: scroll the text up", show=False),
     Binding("pagedown", "lesson_scroll(1)", "lesson: scroll the text down", show=False),
 ]
@@ -350,6 +351,12 @@ class LessonMode(ScreenParts):
         pane = self.pane
         if pane is not None:
             pane.scroll(pages)
+
+    def action_lesson_fold(self) -> None:
+        """At 80x24 the pane's rows squeeze the panel a step talks about: fold it away."""
+        pane = self.pane
+        if pane is not None:
+            pane.toggle_fold()
 
     def action_lesson_replay(self) -> None:
         if self.walk is None:

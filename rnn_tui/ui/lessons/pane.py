@@ -135,15 +135,28 @@ class LessonPane(Vertical):
         self._hints = key_hints(walk)
         scroll = self.query_one("#lesson-scroll", VerticalScroll)
         if not same_step:
+            self.remove_class("-folded")  # a new step is there to be read
             scroll.scroll_home(animate=False)
         # The text's height is known after the layout.
         self.call_after_refresh(self._hint_scroll)
 
     _hints = ""
 
+    @property
+    def folded(self) -> bool:
+        return self.has_class("-folded")
+
+    def toggle_fold(self) -> None:
+        """Fold the pane to its title and key line (the panel above gets the rows), or unfold."""
+        self.toggle_class("-folded")
+        self._hint_scroll()
+
     def _hint_scroll(self) -> None:
         scroll = self.query_one("#lesson-scroll", VerticalScroll)
-        line = Text(self._hints)
+        if self.folded:
+            self.query_one("#lesson-keys", TextLine).set(Text("F unfolds the lesson · " + self._hints))
+            return
+        line = Text(self._hints + " · F fold")
         if scroll.scroll_y < scroll.max_scroll_y:
             line.append(" · pgdn ↓ more below", style="bold")
         elif scroll.max_scroll_y > 0:
