@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 ENGINE = [
     "rnn_tui.core.scenario", "rnn_tui.core.training", "rnn_tui.core.trace", "rnn_tui.core.probes",
     "rnn_tui.core.inference", "rnn_tui.core.weights", "rnn_tui.core.data.loading",
@@ -18,6 +20,7 @@ def modules_after(code: str) -> set[str]:
     return set(out.split())
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 def test_engine_does_not_import_textual_or_rich():
     loaded = modules_after("\n".join(f"import {m}" for m in ENGINE) + "\nimport rnn_tui.core.data as d\n"
                            "[d.generator_module(n) for n in d.GENERATORS]")

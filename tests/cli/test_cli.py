@@ -127,6 +127,7 @@ def test_bad_arguments_exit_2_without_traceback(run_here, args, words):
     assert "Traceback" not in result.stderr + result.stdout
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 def test_bad_arguments_in_a_real_process():
     result = run("train", "sine-waves", "--set", "model.hidden_size=0")
     assert result.returncode == 2 and "model.hidden_size" in result.stderr and "Traceback" not in result.stderr

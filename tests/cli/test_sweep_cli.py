@@ -22,6 +22,7 @@ TINY = ["--set", "model.hidden_size=4", "--set", "data.params.n_train=100", "--s
         "--set", "training.eval_size=20"]
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 def test_a_tiny_sweep_prints_the_table_and_timing_and_writes_json_and_csv(run_here, tmp_path):
     out_json, out_csv = tmp_path / "sweep.json", tmp_path / "sweep.csv"
     # In this process (torch already loaded): the two spawned workers are the cost.
@@ -75,6 +76,7 @@ def test_argparse_errors_exit_2(run_here, extra):
     assert result.returncode == 2 and "usage:" in result.stderr
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 def test_ctrl_c_ends_the_workers_prints_what_finished_and_exits_130(tmp_path):
     out = tmp_path / "sweep.json"
     # The first run is short; the second long enough that ctrl+c lands inside it.

@@ -310,6 +310,7 @@ def accuracy_under(trainer, *specs) -> float:
         return compute_metric("accuracy", model.predict(split), split, trainer.dataset)
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 def test_ablating_the_top_ranked_unit_hurts_a_low_ranked_one_does_not():
     tops = []
     for seed in SEEDS:

@@ -31,6 +31,7 @@ print(trainer.step, len(loaded), loaded[:3])
 """
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 def test_training_baselines_and_optimizer_state_never_import_the_compiler():
     result = subprocess.run([sys.executable, "-c", PROGRAM], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr

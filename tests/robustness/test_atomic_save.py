@@ -110,6 +110,7 @@ def kill_during_save(path: Path, step: int) -> bool:
     return bool(leftovers(path.parent))
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 def test_killed_mid_save_leaves_the_last_complete_file(tmp_path):
     """SIGKILL while save N is being written: the file in place is save N-1, whole and loadable."""
     caught_mid_write = 0

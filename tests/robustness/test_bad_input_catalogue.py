@@ -141,6 +141,7 @@ def run(*args: str, user: int | None = None, cwd: Path | None = None) -> subproc
     ],
     ids=["malformed TOML", "NaN in a CSV", "a pickle as weights"],
 )
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 def test_real_process(tmp_path, weights, what, build, words):
     result = run(*build(Workspace(tmp_path, weights)))
     assert_clear(result.returncode, result.stdout, result.stderr, words)
@@ -179,6 +180,7 @@ def test_unwritable_output_folder(shared_dir):
     assert_clear(result.returncode, result.stdout, result.stderr, ("--json", "locked", "permission denied"))
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 def test_unreadable_scenario_file(shared_dir):
     user = _as_another_user()
     secret = shared_dir / "secret.toml"

@@ -193,6 +193,7 @@ def assert_one_paragraph(error: ScenarioError, path: Path) -> None:
     assert str(path) in message, message
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 @FUZZ
 @given(random_documents)
 def test_random_tables(folder, document):

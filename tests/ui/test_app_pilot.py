@@ -81,6 +81,7 @@ def bar(screen: MainScreen, label: str) -> np.ndarray:
     return next(row.values for row in rows if row.label == label)
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_space_trains_and_pauses_then_quit_stops_the_process():
     gc.unfreeze()
     app = RnnTuiApp("sine-waves")
@@ -108,6 +109,7 @@ async def test_space_trains_and_pauses_then_quit_stops_the_process():
     assert not process.is_alive(), "the training process outlived the app"
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_cursor_moves_and_shown_state_matches_the_engine_trace():
     app = RnnTuiApp("sentiment")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -136,6 +138,7 @@ async def test_cursor_moves_and_shown_state_matches_the_engine_trace():
         np.testing.assert_allclose(bar(screen, "h_t"), trained.h[1, 0], rtol=1e-6, atol=1e-7)
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_encoder_decoder_cursor_walks_into_the_decoder():
     app = RnnTuiApp("translation")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -172,6 +175,7 @@ async def test_clipping_and_learning_rate_keys_change_the_running_settings():
         assert screen.session.latest.learning_rate == pytest.approx(rate / 2)
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_cell_key_switches_and_asks_before_discarding_training():
     app = RnnTuiApp("sentiment")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -216,6 +220,7 @@ async def test_exploding_scenario_without_clipping_shows_the_divergence_banner()
         assert "diverged" in str(screen.query_one("#status").render())
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_bad_input_gets_a_message_and_the_app_stays():
     app = RnnTuiApp("sentiment")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -253,6 +258,7 @@ async def test_unknown_scenario_on_the_command_line_opens_a_builtin_with_a_messa
         assert "no-such-scenario" in screen.banner.text and screen.banner.level == "error"
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_keys_while_loading_do_not_crash_and_help_lists_every_key():
     app = RnnTuiApp("sine-waves")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -279,6 +285,7 @@ async def test_keys_while_loading_do_not_crash_and_help_lists_every_key():
         await pilot.press("escape")
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_try_it_answers_typed_text_and_names_unknown_words():
     app = RnnTuiApp("sentiment")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -352,6 +359,7 @@ async def run_command(pilot, name: str, answer: str) -> None:
         del app.notify  # the class's own again
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_palette_saves_and_loads_weights_exports_a_trace_and_a_screenshot(tmp_path):
     import json
 

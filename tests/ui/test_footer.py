@@ -43,6 +43,7 @@ async def test_footer_fits_and_shows_every_key_when_wide(width):
             assert part in line, (part, line)
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 @pytest.mark.parametrize("width", [120, 160])
 async def test_wide_footer_says_how_to_go_into_a_field_and_out(width):
     app = RnnTuiApp("sine-waves")
@@ -61,6 +62,7 @@ async def test_wide_footer_says_how_to_go_into_a_field_and_out(width):
         assert line.rstrip().endswith("^p cmds"), line
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_narrow_footer_says_escape_while_typing():
     app = RnnTuiApp("sine-waves")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -79,6 +81,7 @@ async def test_narrow_footer_says_escape_while_typing():
         assert "esc leave" not in footer_line(app) and "space train" in footer_line(app)
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_footer_follows_a_resize_across_the_width():
     app = RnnTuiApp("sine-waves")
     async with app.run_test(size=(100, 30)) as pilot:
@@ -92,6 +95,7 @@ async def test_footer_follows_a_resize_across_the_width():
         assert "next_panel" not in footer_actions(screen)
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_switching_panels_does_not_keep_old_footer_keys_alive():
     app = RnnTuiApp("sine-waves")
     async with app.run_test(size=(120, 40)) as pilot:

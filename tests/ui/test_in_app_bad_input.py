@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from rnn_tui.core.changes import FIELD_BY_KEY
 from rnn_tui.core.data.loading import build_dataset
 from rnn_tui.core.scenario import load_scenario
@@ -63,6 +65,7 @@ def notifications(app: RnnTuiApp) -> str:
     return " ".join(str(n.message) for n in app._notifications)
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_every_bad_input_in_the_app_gets_a_message_and_changes_nothing(tmp_path):
     app = RnnTuiApp("sine-waves")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -53,6 +53,7 @@ def row_label(screen: MainScreen) -> str:
     return str(focused.parent.query_one("Label").render())
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_every_setup_field_by_keyboard_alone_at_80x24():
     app = RnnTuiApp("long-memory")  # seq2vec
     async with app.run_test(size=(80, 24)) as pilot:
@@ -125,6 +126,7 @@ async def test_every_setup_field_by_keyboard_alone_at_80x24():
         await wait_for(pilot, lambda: not screen.session.running, 10, "the pause")
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_on_setup_rows_the_app_keys_still_act():
     app = RnnTuiApp("sine-waves")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -143,6 +145,7 @@ async def test_on_setup_rows_the_app_keys_still_act():
         assert not screen.scenario.training.clip
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
 async def test_shift_tab_switches_panels_the_same_way_at_every_width(size):
     app = RnnTuiApp("sine-waves")
@@ -168,6 +171,7 @@ async def test_shift_tab_switches_panels_the_same_way_at_every_width(size):
         await wait_for(pilot, lambda: not screen.session.running, 10, "the pause")
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_try_it_space_trains_until_enter_goes_into_the_field():
     app = RnnTuiApp("sentiment")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -196,6 +200,7 @@ async def test_try_it_space_trains_until_enter_goes_into_the_field():
         assert field.value == "a good movie"
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_setup_and_try_it_follow_a_switch_of_scenario_and_a_reset():
     app = RnnTuiApp("sentiment")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -240,6 +245,7 @@ async def test_setup_and_try_it_follow_a_switch_of_scenario_and_a_reset():
         assert "example (1-" in str(screen.query_one("#try-hint").render())
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_leaving_a_focused_field_that_the_new_scenario_hides():
     app = RnnTuiApp("sine-waves")
     async with app.run_test(size=(80, 24)) as pilot:

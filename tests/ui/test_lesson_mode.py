@@ -52,6 +52,7 @@ async def wait_phase(pilot, *phases: str, what: str = "") -> None:
     await wait_for(pilot, lambda: phase(pilot.app) in phases, what=what or f"phase {phases}")
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_walk_a_lesson_by_keyboard(state_dir):
     lesson = load_lesson(TINY)
     app = lesson_app(lesson)
@@ -163,6 +164,7 @@ def idle_app(lesson=None, start: int = 0) -> RnnTuiApp:
     return app
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_hidden_panel_and_key(state_dir):
     lesson = load_lesson(TINY)
     app = idle_app(lesson)
@@ -221,6 +223,7 @@ def pane_border(app) -> str:
     return str(main_screen(app).query_one(f"#{PANE_ID}").border_title)
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_lesson_list_shows_progress_and_starts_a_lesson(state_dir):
     lesson = load_lesson(TINY)
     builtin = builtin_lessons()

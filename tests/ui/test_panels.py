@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.screens.main import MainScreen
 
@@ -45,6 +47,7 @@ async def test_presses_faster_than_the_app_settle_on_the_last_panel():
         ).active
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_setup_replaces_the_panels_when_narrow_and_is_a_sidebar_when_wide():
     app = RnnTuiApp("sine-waves")
     async with app.run_test(size=(80, 24)) as pilot:

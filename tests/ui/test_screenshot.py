@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
+import pytest
 from rich.terminal_theme import SVG_EXPORT_THEME
 from textual.command import CommandList, CommandPalette
 
@@ -50,6 +51,7 @@ def test_screenshot_colours_follow_the_terminal_colour_system():
         assert len(colours(grey)) == 4  # four different greys: the picture is still legible
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_palette_offers_only_the_apps_screenshot_and_it_works_from_help(
     tmp_path, monkeypatch
 ):

@@ -46,6 +46,7 @@ MAIN_SCREENS = [
 ]
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 @pytest.mark.parametrize(("scenario", "size"), MAIN_SCREENS)
 def test_main_screen(snap_compare, monkeypatch, scenario, size):
     monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "truecolor")

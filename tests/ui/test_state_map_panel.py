@@ -72,6 +72,7 @@ async def test_sentiment_map_has_titled_axes_a_legend_and_follows_the_cursor(siz
             app.save_screenshot(f"map-{size[0]}x{size[1]}.svg", SHOTS)
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_long_memory_map_colours_four_letters_and_follows_training():
     app = RnnTuiApp("long-memory", settings=["data.params.seq_len=20", "model.hidden_size=8"])
     async with app.run_test(size=(120, 40)) as pilot:

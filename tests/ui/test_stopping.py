@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.protocol import Ready, Report, Steps
 from rnn_tui.ui.screens.confirm import ConfirmScreen
@@ -56,6 +58,7 @@ async def test_quitting_while_training_stops_the_training_process_within_a_secon
     )
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_switching_scenario_while_training_stops_the_old_training_within_a_second():
     app = RnnTuiApp("sine-waves")
     async with app.run_test(size=(100, 30)) as pilot:

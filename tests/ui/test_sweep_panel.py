@@ -47,6 +47,7 @@ async def type_sweep(pilot, values: str, cells: str, steps: str) -> None:
 @pytest.mark.parametrize("size", [
     "80x24", pytest.param("120x40", marks=pytest.mark.slow),  # the chart tests cover both sizes
 ])
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_a_tiny_sweep_typed_by_keyboard_runs_and_is_charted(size):
     app = RnnTuiApp("long-memory", settings=TINY)
     async with app.run_test(size=SIZES[size]) as pilot:
@@ -72,6 +73,7 @@ async def test_a_tiny_sweep_typed_by_keyboard_runs_and_is_charted(size):
         assert "log-log slope: gru " in caption and "Step t needs h_{t-1}" in caption
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_escape_stops_a_running_sweep_and_keeps_what_finished(monkeypatch):
     from rnn_tui.core import sweep_worker
 
@@ -106,6 +108,7 @@ async def test_escape_stops_a_running_sweep_and_keeps_what_finished(monkeypatch)
         release.set()
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 async def test_a_saved_sweep_opens_from_the_prompt_and_a_bad_file_says_why(tmp_path):
     app = RnnTuiApp("long-memory", settings=TINY)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -89,6 +89,7 @@ def _wait_for_processes(terminal: Terminal, count: int) -> None:
     ],
     ids=lambda value: {True: "controlling", False: "not-controlling"}.get(value, value),
 )
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 def test_a_hang_up_ends_the_app_and_every_process_it_started(moment, controlling, tmp_path):
     terminal = Terminal(tmp_path, controlling=controlling)
     try:

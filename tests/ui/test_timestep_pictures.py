@@ -205,6 +205,7 @@ async def test_cursor_goes_to_the_first_step_for_another_scenario():
         assert panel.info_line.plain.startswith("t=1/")
 
 
+@pytest.mark.slow  # >= 6 s in the fast suite's profile: the slow suite (CI) runs it
 @pytest.mark.asyncio
 async def test_switching_scenario_starts_at_sample_1_and_the_first_step():
     from rnn_tui.ui.app import RnnTuiApp
