@@ -10,6 +10,7 @@ import pytest
 from rnn_tui.core.data.loading import build_dataset
 from rnn_tui.core.scenario import load_scenario
 from rnn_tui.core.training import Trainer
+from tests.scenarios.budget import within_budget
 
 
 def test_scenario_loads_and_builds():
@@ -30,7 +31,7 @@ def test_default_cell_captions_held_out_pictures():
     scenario = load_scenario("captioning")
     start = time.perf_counter()
     trainer = Trainer(scenario)
-    summary = trainer.run()
+    summary = within_budget(trainer)
     dataset = trainer.dataset
     predicted = trainer.model.predict(dataset.test)
     first = " ".join(dataset.target_vocab.decode(predicted[0].tolist()))

@@ -15,6 +15,7 @@ import pytest
 
 from rnn_tui.core.scenario import load_scenario
 from rnn_tui.core.training import Trainer
+from tests.scenarios.budget import within_budget
 
 SEEDS = (0, 1, 2)
 
@@ -56,7 +57,8 @@ def test_gated_cells_remember_and_the_rnn_stays_near_chance(seed):
     for cell in ("lstm", "gru", "rnn"):
         trainer = trainer_for(cell, seed)
         start = time.perf_counter()
-        summary = trainer.run()
+        # The RNN trains its whole budget: its claim is about where the budget leaves it.
+        summary = trainer.run() if cell == "rnn" else within_budget(trainer)
         results[cell] = summary
         print(
             f"seed {seed} {cell}: accuracy {summary.final.metric:.3f} after {summary.steps} "

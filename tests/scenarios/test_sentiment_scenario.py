@@ -10,6 +10,7 @@ from rnn_tui.core.data.loading import build_dataset
 from rnn_tui.core.data.sentiment import subset_accuracy
 from rnn_tui.core.scenario import load_scenario
 from rnn_tui.core.training import Trainer
+from tests.scenarios.budget import within_budget
 
 
 def test_scenario_loads_and_builds():
@@ -25,7 +26,7 @@ def test_default_lstm_reaches_goal_and_beats_bag_of_words():
     scenario = load_scenario("sentiment")
     start = time.perf_counter()
     trainer = Trainer(scenario)
-    summary = trainer.run()
+    summary = within_budget(trainer)
     dataset = trainer.dataset
     predictions = trainer.model.predict(dataset.test).numpy()
     rnn_subset = subset_accuracy(dataset, predictions)

@@ -9,6 +9,7 @@ import pytest
 from rnn_tui.core.data.loading import build_dataset
 from rnn_tui.core.scenario import load_scenario
 from rnn_tui.core.training import Trainer
+from tests.scenarios.budget import within_budget
 
 
 def test_scenario_loads_and_builds():
@@ -23,7 +24,7 @@ def test_scenario_loads_and_builds():
 def test_default_model_translates_held_out_sentences():
     scenario = load_scenario("translation")
     start = time.perf_counter()
-    summary = Trainer(scenario).run()
+    summary = within_budget(Trainer(scenario))
     print(
         f"translation {scenario.model.cell} (reverse_source={scenario.model.reverse_source}): "
         f"exact match {summary.final.metric:.3f} on {summary.final.examples} held-out sentences; "
