@@ -271,6 +271,42 @@ def child_main(
     os._exit(0)
 
 
+_TRACKER_QUIETED = False
+
+
+def quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with its stderr on /dev/null, once.
+
+    The tracker is a process of its own that inherits stderr, which is the terminal the app
+    draws on; when the app ends at once on a signal (os._exit, no finalizers), it prints
+    "There appear to be 1 leaked semaphore objects" over the restored terminal. The first
+    start comes before Textual draws (run_app), so pointing fd 2 elsewhere for that instant
+    loses nothing; later starts find the tracker running and leave fd 2 alone. Called
+    with sys.stderr back on the real stream (under Textual its fileno() is -1, which the
+    tracker's spawn cannot pass on).
+    """
+    global _TRACKER_QUIETED
+    if _TRACKER_QUIETED:
+        return
+    _TRACKER_QUIETED = True
+    from multiprocessing import resource_tracker
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        saved = os.dup(2)
+    except OSError:
+        return
+    try:
+        os.dup2(devnull, 2)
+        # A failure here only means the queues start the tracker as usual (noisy on exit).
+        with contextlib.suppress(Exception):
+            resource_tracker.ensure_running()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 class TrainingProcess:
     """The UI's handle on the training process: start, send commands, drain reports, stop."""
 
@@ -295,6 +331,7 @@ class TrainingProcess:
         # Textual replaces sys.stdout/stderr with objects whose fileno() is -1, and
         # spawning then fails with "bad value(s) in fds_to_keep": use the real streams.
         with contextlib.redirect_stdout(sys.__stdout__), contextlib.redirect_stderr(sys.__stderr__):
+            quiet_resource_tracker()
             self._commands = context.Queue()
             self._reports = context.Queue()
             self._process = context.Process(
