@@ -10,15 +10,20 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_wheel_contains_scenarios_and_data(tmp_path):
+def build_wheel(folder: Path) -> Path:
+    """The project's wheel, built into ``folder`` (skips where hatchling is missing)."""
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(folder), str(ROOT)],
         capture_output=True, text=True,
     )
     if result.returncode != 0 and "hatchling" in result.stderr:
         pytest.skip("hatchling is not installed in this environment")
     assert result.returncode == 0, result.stderr
-    wheel = next(tmp_path.glob("rnn_tui-*.whl"))
+    return next(folder.glob("rnn_tui-*.whl"))
+
+
+def test_wheel_contains_scenarios_and_data(tmp_path):
+    wheel = build_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
     for scenario in (ROOT / "scenarios").glob("*.toml"):
         assert f"rnn_tui/scenarios/{scenario.name}" in names

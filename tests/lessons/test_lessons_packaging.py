@@ -7,19 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_packaging import build_wheel
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow  # builds a wheel
 def test_wheel_contains_lessons_and_finds_them(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
-        capture_output=True, text=True,
-    )
-    if result.returncode != 0 and "hatchling" in result.stderr:
-        pytest.skip("hatchling is not installed in this environment")
-    assert result.returncode == 0, result.stderr
-    wheel = next(tmp_path.glob("rnn_tui-*.whl"))
+    wheel = build_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
     lessons = sorted((ROOT / "lessons").glob("*.toml"))
     assert len(lessons) >= 8
