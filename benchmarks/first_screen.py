@@ -225,7 +225,7 @@ def main() -> None:
     )
     parser.add_argument("--size", default="120x40", help="terminal size WIDTHxHEIGHT")
     args = parser.parse_args()
-    from rnn_tui.ui.app import DEFAULT_SCENARIO
+    from rnn_tui.core.scenario import DEFAULT_SCENARIO
     from rnn_tui.ui.panels.status import STATE_GLYPH
 
     size = tuple(int(v) for v in args.size.lower().split("x"))

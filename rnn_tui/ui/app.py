@@ -1,4 +1,4 @@
-"""The Textual app: opens the main screen on a scenario; `run_app` is what `rnn-tui` calls."""
+"""The Textual app: opens the main screen on a scenario; `launch.open_app` starts it (`run_app`)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,8 @@ from textual.binding import Binding
 from textual.driver import Driver
 from textual.screen import Screen
 
-from rnn_tui.core.changes import apply_changes, parse_setting
-from rnn_tui.core.errors import RnnTuiError
-from rnn_tui.core.scenario import DEFAULT_SCENARIO, Scenario, builtin_names, load_scenario
 from rnn_tui.ui.commands import RnnTuiCommands
+from rnn_tui.ui.opening import Opening, open_scenarios
 from rnn_tui.ui.training_process import TrainingProcess
 
 if TYPE_CHECKING:
@@ -30,39 +28,6 @@ EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 # Ended by a signal, the training and compare processes get this long to quit when told,
 # then are terminated: they have nothing to save, and a hang-up leaves 2 s in all.
 SIGNAL_STOP_SECONDS = 0.2
-
-
-def load_catalog() -> tuple[dict[str, Scenario], list[str]]:
-    """Every built-in scenario that loads, and a message for each that does not."""
-    catalog, problems = {}, []
-    for name in builtin_names():
-        try:
-            catalog[name] = load_scenario(name)
-        except RnnTuiError as error:
-            problems.append(str(error))
-    return catalog, problems
-
-
-def pick_scenario(
-    name_or_path: str | None, catalog: dict[str, Scenario]
-) -> tuple[Scenario, str | None]:
-    """The scenario to open, and a message when the requested one could not be opened."""
-    fallback = catalog.get(DEFAULT_SCENARIO) or next(iter(catalog.values()), None)
-    if name_or_path is None:
-        if fallback is None:
-            raise RnnTuiError(
-                "no built-in scenario could be loaded; give a path to a scenario file."
-            )
-        return fallback, None
-    try:
-        return catalog.get(name_or_path) or load_scenario(name_or_path), None
-    except RnnTuiError as error:
-        if fallback is None:
-            raise
-        return (
-            fallback,
-            f"Could not open {name_or_path!r}, showing {fallback.name} instead: {error}",
-        )
 
 
 class RnnTuiApp(App):
@@ -96,18 +61,18 @@ class RnnTuiApp(App):
         process: TrainingProcess | None = None,
         settings: Sequence[str] = (),
         lesson: tuple[Lesson, int] | None = None,
+        opening: Opening | None = None,
     ) -> None:
         """``process``: a training process already started on the initial scenario;
         ``settings``: KEY=VALUE overrides of that scenario (`rnn-tui NAME --set ...`);
-        ``lesson``: a lesson to open in lesson mode and the step (0-based) to start at."""
+        ``lesson``: a lesson to open in lesson mode and the step (0-based) to start at;
+        ``opening``: ``scenario`` and ``settings`` already resolved (see ``launch``)."""
         super().__init__()
         self.lesson = lesson
         self.process = process
-        self.catalog, problems = load_catalog()
-        self.initial, message = pick_scenario(scenario, self.catalog)
-        if settings:
-            self.initial = apply_changes(self.initial, dict(map(parse_setting, settings)))
-        self.startup_error = " ".join(p for p in (message, *problems) if p) or None
+        opening = opening or open_scenarios(scenario, settings)
+        self.catalog, self.initial = opening.catalog, opening.initial
+        self.startup_error = opening.error
         self.recovered: Path | None = None  # weights kept when a signal ended the app
         self.exit_signal: int | None = None  # the signal that ended the app, if one did
         self.main_screen: MainScreen | None = None  # once mounted
@@ -176,33 +141,22 @@ class RnnTuiApp(App):
 
 
 def run_app(
-    scenario: str | None,
-    settings: Sequence[str] = (),
+    opening: Opening,
+    process: TrainingProcess,
     lesson: tuple[Lesson, int] | None = None,
 ) -> int:
-    """Run the app in this terminal; the exit code (2 when nothing could be opened).
+    """Run the app in this terminal on ``opening``, with its training process already
+    started (``launch.open_app`` starts it before importing Textual); the exit code.
     ``lesson``: open it in lesson mode at that step (see ``lesson_app.run_lesson_app``)."""
-    try:
-        app = RnnTuiApp(scenario, settings=settings, lesson=lesson)
-    except RnnTuiError as error:
-        print(f"rnn-tui: error: {error}", file=sys.stderr)
-        return 2
-    # The training process imports torch (seconds) while Textual starts and draws the
-    # first screen, instead of after it. Started here, before the app replaces the
-    # standard streams, so no redirection is needed either.
-    app.process = TrainingProcess()
-    app.process.start(app.initial)
+    app = RnnTuiApp(process=process, lesson=lesson, opening=opening)
     # What App.run does, except that an exit on a signal ends the process at once (below).
-    try:
-        with asyncio.Runner() as runner:
-            runner.run(app.run_async())
-            building = app.main_screen is not None and app.main_screen.mirror_builds > 0
-            if app.exit_signal is not None or building:
-                # Quit while the UI's model copy was still being built (torch loading, the
-                # data): the runner's close would wait for that thread, seconds.
-                _end_after_signal(app)
-    finally:
-        app.process.stop()  # already stopped by the screen, unless the app failed early
+    with asyncio.Runner() as runner:
+        runner.run(app.run_async())
+        building = app.main_screen is not None and app.main_screen.mirror_builds > 0
+        if app.exit_signal is not None or building:
+            # Quit while the UI's model copy was still being built (torch loading, the
+            # data): the runner's close would wait for that thread, seconds.
+            _end_after_signal(app)
     return app.return_code or 0
 
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from rnn_tui.core.vocabulary import CELLS, Cell
 from rnn_tui.ui.protocol import CellDone, Command, Failed, Quit, Report, State, Steps, WeightsAt
-from rnn_tui.ui.training_process import ParentWatch, weights_of
+from rnn_tui.ui.training_child import weights_of
+from rnn_tui.ui.training_process import ParentWatch
 
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue

@@ -26,8 +26,8 @@ def resume_step(lesson: Lesson) -> int:
 
 
 def run_lesson_app(lesson: Lesson) -> int:
-    """Run the app in this terminal in lesson mode; the exit code (as ``run_app``'s)."""
-    from rnn_tui.ui.app import run_app
+    """Run the app in this terminal in lesson mode; the exit code (as ``open_app``'s)."""
+    from rnn_tui.launch import open_app
 
     scenario, settings = first_scenario(lesson)
-    return run_app(scenario, settings, lesson=(lesson, resume_step(lesson)))
+    return open_app(scenario, settings, lesson=(lesson, resume_step(lesson)))

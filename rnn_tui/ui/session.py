@@ -61,7 +61,7 @@ class Session:
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
         """Start the training process, unless closed or started early (it imports torch
-        meanwhile: see run_app)."""
+        meanwhile: see launch.open_app)."""
         if not self.closed and not self.process.alive:
             self.process.start(self.scenario)
 

@@ -15,7 +15,12 @@ import pytest
 
 from rnn_tui.ui import training_process
 
-PRELOAD = ["torch", "rnn_tui.core.training", "rnn_tui.ui.training_process", "rnn_tui.ui.compare_process"]
+PRELOAD = [
+    "torch",
+    "rnn_tui.core.training",
+    "rnn_tui.ui.training_child",
+    "rnn_tui.ui.compare_process",
+]
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Literal
 
 import numpy as np
@@ -60,7 +61,8 @@ class Vocab:
         return index
 
     def encode(self, words: Sequence[str], add_eos: bool = False) -> list[int]:
-        ids = [self.index.get(w, UNK) for w in words]
+        get = self.index.get  # once, not per word: datasets encode ~10^5 words at start
+        ids = [get(w, UNK) for w in words]
         return ids + [EOS] if add_eos else ids
 
     def decode(self, ids: Iterable[int]) -> list[str]:
@@ -167,11 +169,20 @@ def simple_tokenize(text: str) -> list[str]:
 
 
 def pad_ids(rows: Sequence[Sequence[int]], width: int | None = None) -> torch.Tensor:
-    width = max((len(r) for r in rows), default=0) if width is None else width
-    out = torch.full((len(rows), max(width, 1)), PAD, dtype=torch.long)
-    for i, row in enumerate(rows):
-        out[i, : len(row)] = torch.as_tensor(row, dtype=torch.long)
-    return out
+    """Rows of token ids as one (len(rows), width) tensor, PAD after each row's end.
+
+    Filled in one numpy assignment: a tensor per row cost 0.1 s for sentiment's 5,000
+    reviews, a fifth of the time before training can start (benchmarks/first_screen.py).
+    """
+    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+    longest = int(lengths.max(initial=0))
+    width = longest if width is None else width
+    if longest > width:
+        raise ValueError(f"a row of {longest} ids does not fit in width {width}")
+    out = np.full((len(rows), max(width, 1)), PAD, dtype=np.int64)
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(lengths.sum()))
+    out[np.arange(out.shape[1]) < lengths[:, None]] = flat
+    return torch.from_numpy(out)
 
 
 def _token_split(vocab: Vocab, sentences: Sequence[Sequence[str]], targets: torch.Tensor) -> Split:

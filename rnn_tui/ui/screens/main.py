@@ -128,7 +128,7 @@ class MainScreen(ModelLink, SettingsFlow, LessonMode):
         process: TrainingProcess | None = None,
         lesson: tuple[Lesson, int] | None = None,
     ) -> None:
-        """``process``: a training process already started on ``scenario`` (see run_app);
+        """``process``: a training process already started on ``scenario`` (see launch.open_app);
         ``lesson``: a lesson to open in lesson mode, and its step to start at (0-based)."""
         super().__init__()
         self._pending_lesson = lesson
