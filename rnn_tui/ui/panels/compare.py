@@ -60,6 +60,17 @@ class ComparePanel(Vertical):
             yield CompareChart("loss", id="compare-loss")
             yield CompareChart("‖dL/dh_t‖", x_title="timestep t", log_y=True, id="compare-grad")
 
+    def on_mount(self) -> None:
+        self._clear()
+        self.query_one("#compare-loss", CompareChart).empty_text = (
+            "Each cell's training loss (smoothed) appears here: enter in the steps field "
+            "trains vanilla RNN, LSTM and GRU one after another."
+        )
+        self.query_one("#compare-grad", CompareChart).empty_text = (
+            "Each cell's ‖dL/dh_t‖ as it trains: the gradient reaching each timestep t. "
+            "Falling towards t=1 is a vanishing gradient."
+        )
+
     def set_scenario(self, scenario: Scenario) -> None:
         self.stop()
         self.scenario = scenario

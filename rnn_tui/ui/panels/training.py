@@ -32,6 +32,9 @@ class TrainingPanel(Grid):
         )
         yield GradThroughTimeChart(id="chart-grad-time")
 
+    def on_mount(self) -> None:
+        self._explain(self.scenario)
+
     def reset(self, scenario: Scenario) -> None:
         """A new model: forget every curve; the metric, goal and clip line follow the scenario."""
         self.scenario = scenario
@@ -40,9 +43,38 @@ class TrainingPanel(Grid):
             chart.set_x_span(None)
         self.metric.set_metric(scenario.goal.metric, scenario.goal.target)
         self.set_clipping(scenario.training.clip, scenario.training.max_norm)
+        self._explain(scenario)
+
+    def _explain(self, scenario: Scenario) -> None:
+        """What each chart will show, said in it until the first step (see empty_text)."""
+        training, goal = scenario.training, scenario.goal
+        self.loss.empty_text = (
+            "The loss of every training step, and the held-out loss, appear here as the "
+            "model trains: space trains, n takes one step."
+        )
+        self.metric.empty_text = (
+            f"Held-out {goal.metric}: measured every {training.eval_every} steps on "
+            f"examples the model never trains on; the goal is {goal.target:g}."
+        )
+        self.grad_time.empty_text = (
+            f"‖dL/dh_t‖, every {training.probe_every} steps: how much of the loss's "
+            "gradient reaches each timestep t. Falling towards t=1 is a vanishing gradient."
+        )
+        self._explain_clipping(training.clip, training.max_norm)
+        for chart in (self.loss, self.metric, self.grad_time):
+            chart.mark_dirty()
+
+    def _explain_clipping(self, clip: bool, max_norm: float) -> None:
+        self.grad_norm.empty_text = "The size of the whole gradient at every step" + (
+            f"; clipping scales a step above {max_norm:g} down to it (g turns it off)."
+            if clip
+            else "; clipping is off (g turns it on)."
+        )
+        self.grad_norm.mark_dirty()
 
     def set_clipping(self, clip: bool, max_norm: float) -> None:
         self.grad_norm.set_max_norm(max_norm if clip else None)
+        self._explain_clipping(clip, max_norm)
 
     @property
     def loss(self) -> LossChart:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from contextlib import ExitStack
 from math import floor
 
@@ -79,6 +80,9 @@ class HistoryChart(PlotWidget, can_focus=False):
         """x limits set by the owner (the steps trained so far); None: the data's."""
         self.integer_x = True
         """x counts something (steps, timesteps): ticks on whole numbers only."""
+        self.empty_text = ""
+        """Said inside the frame while there is nothing to plot: what will appear here and
+        what brings it (an empty box teaches nothing)."""
         self._legend: list[tuple[str, str, str]] = []  # (glyph, colour, label)
         self._frame_labels: list[tuple[float, str, str]] = []  # (x, text, colour)
         self._levels: list[tuple[DataSet, int | None, float]] = []  # hlines: see hline()
@@ -276,6 +280,7 @@ class HistoryChart(PlotWidget, can_focus=False):
 
     def _render_x_label(self) -> None:
         self._render_frame_labels()
+        self._render_empty_text()
         if not self.x_title:
             return
         margin = self.query_one("#margin-bottom", Canvas)
@@ -286,6 +291,32 @@ class HistoryChart(PlotWidget, can_focus=False):
         else:
             centre = self.margin_left + (self.size.width - self.margin_left) // 2
             margin.write_text(centre, 1, title, TextAlign.CENTER)
+
+    def _render_empty_text(self) -> None:
+        lines = self.empty_lines
+        if not lines:
+            return
+        inside = self._scale_rectangle  # the cells within the frame
+        canvas = self.query_one("#plot", Canvas)
+        style = self.get_component_rich_style("plot--tick")
+        top = inside.y + max(inside.height - len(lines), 0) // 2
+        for row, line in enumerate(lines, start=top):
+            left = inside.x + (inside.width - len(line)) // 2  # centred
+            canvas.write_text(left, row, f"[{style}]{escape(line)}", TextAlign.LEFT)
+
+    @property
+    def empty_lines(self) -> list[str]:
+        """``empty_text`` as drawn (wrapped to the frame), or [] when there is data (a goal
+        or clipping line alone is not data) or when the frame is too small for all of it."""
+        levels = {id(dataset) for dataset, _, _ in self._levels}
+        if not self.empty_text or any(
+            len(d.x) and id(d) not in levels for d in self._datasets
+        ):
+            return []
+        inside = self._scale_rectangle  # the cells within the frame
+        lines = textwrap.wrap(self.empty_text, inside.width - 2) if inside.width > 10 else []
+        # Whole or not at all: a sentence cut off at the frame would say something else.
+        return lines if len(lines) <= inside.height else []
 
     # -- helpers for subclasses --------------------------------------------------
     @property

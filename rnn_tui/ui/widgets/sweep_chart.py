@@ -65,6 +65,10 @@ class SweepChart(HistoryChart):
     ) -> None:
         super().__init__(title="", x_title="", name=name, id=id, classes=classes)
         self.result: SweepResult | None = None
+        self.empty_text = (
+            "Each cell's held-out goal metric against the varied value appears here as "
+            "its runs finish: enter runs the sweep in the fields above."
+        )
 
     def show(self, result: SweepResult | None) -> None:
         """Chart ``result`` (None: empty). Call again as runs finish."""

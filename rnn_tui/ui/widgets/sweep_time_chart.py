@@ -39,6 +39,10 @@ class SweepTimeChart(HistoryChart):
             classes=classes,
         )
         self.integer_x = False  # x holds log10(T); the tick labels say T
+        self.empty_text = (
+            "The CPU time of one training step against the sequence length T appears here "
+            "as the sweep's runs finish."
+        )
         self.result: SweepResult | None = None
         self.timesteps: list[int] = []
 
