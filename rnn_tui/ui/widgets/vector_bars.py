@@ -62,7 +62,8 @@ class VectorBars(Widget):
     Units get two cells each when the width allows, else one; past that, colour mode
     packs two units per cell ("▌": left unit as foreground, right unit as background).
     Glyph mode (NO_COLOR, 16 colours) draws sign/magnitude glyphs instead of colours.
-    Units beyond the width are cut and counted ("+40"). Rows end with mean, min, max.
+    Units beyond the width are cut: the header says which are shown ("units 0-26 of 64"),
+    a row that goes on ends in "…". Rows end with mean, min, max.
     The last line is the colour scale: -1 to +1 for every row, except the "state" rows
     scaled to their own largest value, whose range it names ("c_t ±2.3").
     """
@@ -171,13 +172,10 @@ class VectorBars(Widget):
     ) -> list[Segment]:
         cells_per_unit, units_per_cell = packing
         units = row.values.size
-        shown = min(units, width * units_per_cell // cells_per_unit)
-        more = ""
-        if shown < units:
-            # Leave room for the "+k" count of units that do not fit.
-            room = width - len(f" +{units}") - 1
-            shown = max(room * units_per_cell // cells_per_unit, 0)
-            more = f" +{units - shown}"
+        shown = self._shown(units, width, packing)
+        # Units that do not fit are cut; the header says which are shown ("units 0-26 of
+        # 64"). A count here ("+37") read as a value.
+        more = " …" if shown < units else ""
         levels = quantize(row.values[:shown], row.scale).repeat(cells_per_unit)
         if self.use_glyphs:
             segments = glyph_segments(levels, None, base)
@@ -191,6 +189,14 @@ class VectorBars(Widget):
         used = -(-shown * cells_per_unit // units_per_cell)
         return segments + [Segment(more.ljust(max(width - used, 0)), muted)]
 
+    @staticmethod
+    def _shown(units: int, width: int, packing: tuple[int, int]) -> int:
+        """How many of ``units`` fit in ``width`` cells (leaving room for " …" if not all)."""
+        cells_per_unit, units_per_cell = packing
+        if units * cells_per_unit <= width * units_per_cell:
+            return units
+        return max((width - len(" …")) * units_per_cell // cells_per_unit, 0)
+
     def _cell_segments(self, levels: np.ndarray, base: Style) -> list[Segment]:
         """Background-coloured blanks, one segment per run of equal levels."""
         dark = is_dark(self.app)
@@ -200,7 +206,9 @@ class VectorBars(Widget):
     def _header(self, label_width: int, blocks_width: int, summary_width: int, width: int) -> Strip:
         muted = self.get_component_rich_style("vector-bars--muted")
         units = max((r.values.size for r in self._rows), default=0)
-        text = " " * label_width + f"units 0-{max(units - 1, 0)}"
+        shown = self._shown(units, blocks_width, self.packing(width))
+        cut = f" of {units}" if shown < units else ""
+        text = " " * label_width + f"units 0-{max(shown - 1, 0)}{cut}"
         text = text[: label_width + blocks_width].ljust(label_width + blocks_width)
         if summary_width:
             text += "mean   min   max".rjust(summary_width)

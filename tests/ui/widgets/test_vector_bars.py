@@ -38,7 +38,7 @@ async def test_rows_aligned_and_summarised(host):
 
 
 @pytest.mark.asyncio
-async def test_many_units_pack_two_per_cell_then_cut_with_count(host):
+async def test_many_units_pack_two_per_cell_then_cut_and_the_header_says_which(host):
     bars = VectorBars()
     bars.glyphs = False
     async with host(bars).run_test(size=(60, 5)) as pilot:
@@ -48,7 +48,23 @@ async def test_many_units_pack_two_per_cell_then_cut_with_count(host):
         text = bars.render_line(1).text
         assert "▌" in text
         shown = text.count("▌") * 2
-        assert f"+{1000 - shown}" in text
+        # The blocks end in "…" (then the summary), never a count that reads as a value ("+37").
+        blocks, _, summary = text.partition("…")
+        assert "+" not in blocks and summary.split() == ["+0.00", "+0.00", "+0.00"]
+        assert f"units 0-{shown - 1} of 1000" in bars.render_line(0).text
+
+
+@pytest.mark.asyncio
+async def test_glyph_rows_cut_at_80_columns_end_in_an_ellipsis(host):
+    bars = VectorBars()
+    bars.glyphs = True
+    async with host(bars).run_test(size=(60, 5)) as pilot:
+        bars.set_rows([("h_t-1", np.linspace(-1, 1, 64)), ("x_t", np.linspace(-1, 1, 16))])
+        await pilot.pause()
+        long_row, short_row = bars.render_line(1).text, bars.render_line(2).text
+        assert "…" in long_row and "…" not in short_row
+        header = bars.render_line(0).text
+        assert " of 64" in header and "units 0-" in header
 
 
 @pytest.mark.asyncio
