@@ -16,6 +16,9 @@ from textual.widgets import Static
 from rnn_tui.ui.lessons.walk import LessonWalk, StepRecord
 from rnn_tui.ui.panels.text_line import TextLine
 
+QUESTION_MARGIN = 3
+"""Columns of the pane that text does not use: the padding (1 each side), the scroll bar."""
+
 
 def reflow(words: str) -> str:
     """A lesson's text as the pane's width wraps it: the file's line breaks inside a
@@ -137,8 +140,35 @@ class LessonPane(Vertical):
         if not same_step:
             self.remove_class("-folded")  # a new step is there to be read
             scroll.scroll_home(animate=False)
+        self._fit_question()
         # The text's height is known after the layout.
         self.call_after_refresh(self._hint_scroll)
+
+    def _fit_question(self) -> None:
+        """While the learner is asked to predict, the pane grows (up to half the screen)
+        to hold the step's words, the question and every choice: at 80x24 the choices
+        fell below the fold, behind pgdn. Afterwards it is back to its size (app.tcss),
+        and the panel above gets the rows to show what the actions do."""
+        walk = self.walk
+        record = None if walk is None else walk.records.get(walk.index)
+        asking = (
+            walk is not None
+            and not walk.finished
+            and walk.step.ask is not None
+            and (record is None or record.phase == "asking")
+        )
+        self.styles.inline.clear_rule("height")
+        if not asking or self.folded or walk is None:
+            self.refresh(layout=True)
+            return
+        width = (self.size.width or self.screen.size.width) - QUESTION_MARGIN
+        rows = len(step_text(walk).wrap(self.app.console, max(width, 20))) + 2  # title, keys
+        css = self.styles.height  # app.tcss's rows, now the inline rule is gone
+        base = int(css.value) if css is not None and css.is_cells else self.size.height
+        limit = self.screen.size.height // 2 + 1
+        if rows > base:
+            self.styles.height = min(rows, max(limit, base))
+        self.refresh(layout=True)
 
     _hints = ""
 
@@ -149,6 +179,7 @@ class LessonPane(Vertical):
     def toggle_fold(self) -> None:
         """Fold the pane to its title and key line (the panel above gets the rows), or unfold."""
         self.toggle_class("-folded")
+        self._fit_question()
         self._hint_scroll()
 
     def _hint_scroll(self) -> None:

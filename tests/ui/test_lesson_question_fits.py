@@ -1,0 +1,42 @@
+"""At 80x24 a question's every choice is on screen without paging: while the learner is
+asked, the pane grows to hold the step's words and the choices (up to half the screen),
+then gives the rows back to the panel once the prediction is made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rnn_tui.core.lessons.loader import load_lesson
+from rnn_tui.ui.lessons.mode import PANE_ID
+from rnn_tui.ui.lessons.pane import LessonPane
+from tests.ui.test_app_pilot import main_screen, wait_for
+from tests.ui.test_lesson_mode import idle_app, state_dir, wait_phase  # noqa: F401 - fixture
+from tests.ui.widgets.chart_picture import screen_lines
+
+LESSON = Path(__file__).parents[2] / "lessons" / "exploding-gradients.toml"
+
+
+async def test_every_choice_is_on_screen_while_asking_at_80x24(state_dir):  # noqa: F811
+    lesson = load_lesson(LESSON)
+    ask = lesson.steps[0].ask
+    assert ask is not None and len(ask.choices) == 3
+    app = idle_app(lesson)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: main_screen(app).walk is not None, what="the lesson")
+        await wait_phase(pilot, "asking", what="the question")
+        screen = main_screen(app)
+        pane = screen.query_one(f"#{PANE_ID}", LessonPane)
+        await wait_for(pilot, lambda: pane.size.height > 9, what="the pane to grow")
+        assert pane.size.height <= 24 // 2 + 1
+        shown = "\n".join(screen_lines(app, screen))
+        for choice in ask.choices:
+            assert f" {choice.key}  {choice.text.strip()}" in shown, choice
+        assert "pgdn" not in str(pane.query_one("#lesson-keys").render())
+        await pilot.press("F")  # folded while asking: two rows, as any fold
+        await wait_for(pilot, lambda: pane.size.height <= 2, what="the fold")
+        await pilot.press("F")
+        await wait_for(pilot, lambda: pane.size.height > 9, what="unfolded, grown again")
+        grown = pane.size.height
+        await pilot.press(ask.choices[0].key)  # predicted: the rows go back to the panel
+        await wait_for(pilot, lambda: pane.size.height < grown, what="the pane back to its size")
+        assert pane.styles.inline.height is None  # app.tcss's height again
