@@ -13,12 +13,11 @@ import os
 import queue
 import sys
 import time
-import traceback
 from typing import TYPE_CHECKING
 
 from rnn_tui.core.vocabulary import CELLS, Cell
 from rnn_tui.ui.protocol import CellDone, Command, Failed, Quit, Report, State, Steps, WeightsAt
-from rnn_tui.ui.training_child import weights_of
+from rnn_tui.ui.training_child import failure_message, weights_of
 from rnn_tui.ui.training_process import ParentWatch
 
 if TYPE_CHECKING:
@@ -93,8 +92,8 @@ def compare_main(
             reports.put(WeightsAt(trainer.step, weights_of(trainer.model)))
             reports.put(CellDone(cell, final, trainer.diverged))
         reports.put(State(False, steps, "finished"))
-    except Exception:  # noqa: BLE001 - report anything, then end cleanly
-        reports.put(Failed("the comparison failed:\n" + traceback.format_exc(limit=8)))
+    except Exception as error:  # noqa: BLE001 - report anything, then end cleanly
+        reports.put(Failed(failure_message(error, "the comparison", "enter runs it again.")))
     reports.close()
     reports.join_thread()
     os._exit(0)  # skip the slow interpreter teardown with torch loaded

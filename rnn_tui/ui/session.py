@@ -195,6 +195,16 @@ class Session:
             failure = Failed("the training process stopped unexpectedly; press r to restart it")
             self._on_error(failure.message)
             taken.append(failure)
+        ended = getattr(self.process, "exitcode", None)  # None: running, or stopped by us
+        if ended is not None and self.awaiting_ready and not self.error and not self.closed:
+            # Died while starting (torch failed to import, killed, out of memory): without
+            # this the status line would say "loading" for ever.
+            failure = Failed(
+                f"the training process ended before the model was ready (exit code {ended}); "
+                "press r to start it again"
+            )
+            self._on_error(failure.message)
+            taken.append(failure)
         return taken
 
     def _on_ready(self, report: Ready) -> None:

@@ -219,6 +219,26 @@ class _Child:
             self._send_weights()
 
 
+def failure_message(
+    error: BaseException, what: str = "the training process", again: str = "r starts it again."
+) -> str:
+    """One paragraph for the app's banner: what failed, where, and the key that tries
+    again; never a traceback."""
+    if isinstance(error, ImportError):
+        return (
+            f"{what} could not import {error.name or 'a module'}: {error}. "
+            f"Check the install (pip install -e . in the project; torch==2.13.0 on CPU); {again}"
+        )
+    frames = traceback.extract_tb(error.__traceback__)
+    where = ""
+    if frames:
+        last = frames[-1]
+        where = f" (in {os.path.basename(last.filename)}:{last.lineno}, {last.name})"
+    return (
+        f"{what} failed: {type(error).__name__}: {error}{where}; {again}"
+    )
+
+
 def child_main(
     commands: Queue[Command],
     reports: Queue[Report],
@@ -229,16 +249,16 @@ def child_main(
     # The app owns the terminal: anything printed here would scribble over it.
     devnull = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
     sys.stdout = sys.stderr = devnull
-    import torch
-
-    # One thread: the machine has 2 cores and the UI needs the other one.
-    torch.set_num_threads(1)
     child = _Child(commands, reports, parent_pid)
     try:
+        import torch  # in the try: a broken install is reported, not a silent exit
+
+        # One thread: the machine has 2 cores and the UI needs the other one.
+        torch.set_num_threads(1)
         child.build(scenario)
         child.loop()
-    except Exception:  # noqa: BLE001 - report anything, then end cleanly
-        reports.put(Failed("the training process failed:\n" + traceback.format_exc(limit=8)))
+    except Exception as error:  # noqa: BLE001 - report anything, then end cleanly
+        reports.put(Failed(failure_message(error)))
         reports.close()
         reports.join_thread()  # the app is reading: make sure the message gets out
     else:

@@ -127,6 +127,12 @@ class TrainingProcess:
         return self._process is not None and self._process.is_alive()
 
     @property
+    def exitcode(self) -> int | None:
+        """How the child ended (negative: the signal's number), or None while it runs
+        or once stopped from here."""
+        return None if self._process is None else self._process.exitcode
+
+    @property
     def pid(self) -> int | None:
         return None if self._process is None else self._process.pid
 
