@@ -13,6 +13,7 @@ import pytest
 from rnn_tui.core.sweep import SweepResult
 from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.panels.sweep import SweepPanel
+from rnn_tui.ui.screens.confirm import ConfirmScreen
 from rnn_tui.ui.widgets.sweep_chart import SweepChart
 from tests.ui.pty_app import alive
 from tests.ui.test_app_pilot import main_screen, wait_for
@@ -154,7 +155,14 @@ async def test_quitting_while_a_sweep_runs_ends_its_worker_processes():
         await wait_for(pilot, lambda: panel.steps_done > 0, 180, "training in the worker process")
         pids = [p.pid for p in pool_workers()]
         assert pids and panel.running
-        await pilot.press("ctrl+q")  # quit (nothing trained, nothing to confirm)
+        await pilot.press("ctrl+q")  # quitting asks first: the sweep's runs would be lost
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), 30, "the question")
+        question = str(app.screen.query_one("#dialog-text").render())
+        assert "A sweep is running (" in question and "Quit?" in question
+        await pilot.press("n")  # no: the sweep goes on
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen), 30, "no")
+        assert panel.running
+        await pilot.press("ctrl+q", "y")
     assert not panel.running  # the app waited for the pool to end
     deadline = time.monotonic() + 30
     while any(alive(pid) for pid in pids) and time.monotonic() < deadline:

@@ -561,7 +561,34 @@ class MainScreen(ModelLink, SettingsFlow, LessonMode):
         self.app.push_screen(HELP_SCREEN)
 
     def action_quit(self) -> None:
-        self.confirm_discard("Quitting ends the session.", self.app.exit)
+        """Ask first when quitting would lose work: a sweep or comparison still running
+        (minutes of runs), then training not saved (``confirm_discard``)."""
+        running = self._running_work()
+        if running is None:
+            self.confirm_discard("Quitting ends the session.", self.app.exit)
+            return
+        from rnn_tui.ui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.confirm_discard("Quitting ends the session.", self.app.exit)
+
+        self.app.push_screen(ConfirmScreen(f"{running} Quitting stops it. Quit?"), answered)
+
+    def _running_work(self) -> str | None:
+        """A sentence on the sweep or comparison still running, or None."""
+        panels = self.panels
+        if panels is None:
+            return None
+        sweep = panels.sweep
+        if sweep.running and sweep.plan is not None:
+            return (
+                f"A sweep is running ({len(sweep.points)} of {len(sweep.plan.runs)} runs "
+                "done; ctrl+p → \"Sweep: save as JSON\" keeps the finished ones)."
+            )
+        if panels.compare.running:
+            return "A comparison of RNN, LSTM and GRU is running (Compare panel)."
+        return None
 
     def on_compare_requested(self, message: CompareRequested) -> None:
         self.session.pause()
