@@ -7,15 +7,21 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Grid
+from textual.widgets import Static
 
 from rnn_tui.core.reports import StepReport
 from rnn_tui.core.scenario import Scenario
 from rnn_tui.ui.protocol import Report, Steps
 from rnn_tui.ui.widgets import GradNormChart, GradThroughTimeChart, LossChart, MetricChart
 
+SHORT_ROWS = 16
+"""Below this height four charts get a row or two of plot each (80x24 with the lesson pane
+open): two charts side by side then, and a line saying which two are hidden."""
+
 
 class TrainingPanel(Grid):
-    """Four charts in a 2x2 grid. ``add_reports`` only records; ``redraw`` draws (on the frame timer)."""
+    """Four charts in a 2x2 grid (two when short). ``add_reports`` only records; ``redraw``
+    draws (on the frame timer)."""
 
     def __init__(self, scenario: Scenario, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -25,6 +31,7 @@ class TrainingPanel(Grid):
 
     def compose(self) -> ComposeResult:
         goal, training = self.scenario.goal, self.scenario.training
+        yield Static("", id="training-short-note")
         yield LossChart(id="chart-loss")
         yield MetricChart(goal.metric, goal.target, id="chart-metric")
         yield GradNormChart(
@@ -35,6 +42,21 @@ class TrainingPanel(Grid):
     def on_mount(self) -> None:
         self._explain(self.scenario)
 
+    def on_resize(self) -> None:
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Two charts when short: the gradient pair for a gradient demonstration (what its
+        lessons are about), else the loss and the held-out metric."""
+        short = 0 < self.size.height < SHORT_ROWS
+        gradients = self.scenario.use_case == "gradient demonstration"
+        self.set_class(short and gradients, "-short-gradients")
+        self.set_class(short and not gradients, "-short-progress")
+        hidden = "loss, held-out" if gradients else "grad norm, ‖dL/dh_t‖"
+        self.query_one("#training-short-note", Static).update(
+            f"2 of 4 charts ({hidden} hidden at this height; F folds a lesson)"
+        )
+
     def reset(self, scenario: Scenario) -> None:
         """A new model: forget every curve; the metric, goal and clip line follow the scenario."""
         self.scenario = scenario
@@ -44,6 +66,7 @@ class TrainingPanel(Grid):
         self.metric.set_metric(scenario.goal.metric, scenario.goal.target)
         self.set_clipping(scenario.training.clip, scenario.training.max_norm)
         self._explain(scenario)
+        self._fit_height()
 
     def _explain(self, scenario: Scenario) -> None:
         """What each chart will show, said in it until the first step (see empty_text)."""
