@@ -40,3 +40,26 @@ async def test_every_choice_is_on_screen_while_asking_at_80x24(state_dir):  # no
         await pilot.press(ask.choices[0].key)  # predicted: the rows go back to the panel
         await wait_for(pilot, lambda: pane.size.height < grown, what="the pane back to its size")
         assert pane.styles.inline.height is None  # app.tcss's height again
+
+
+async def test_the_checks_result_is_scrolled_into_view_at_80x24(state_dir):  # noqa: F811
+    lesson = load_lesson(LESSON)
+    app = idle_app(lesson)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: main_screen(app).walk is not None, what="the lesson")
+        await wait_phase(pilot, "asking", what="the question")
+        screen = main_screen(app)
+        pane = screen.query_one(f"#{PANE_ID}", LessonPane)
+        walk = screen.walk
+        record = walk.record
+        # As the step ends (LessonMode._step_worker): answered, actions done, checked.
+        record.answer, record.right, record.phase, record.holds = "c", ("c",), "checked", True
+        record.done = ["trained to step 200"]
+        record.result = "The gradient norm before clipping reached 1.3e8 on this run."
+        pane.show(walk, same_step=True, to_end=True)
+        scroll = pane.query_one("#lesson-scroll")
+        await wait_for(pilot, lambda: scroll.max_scroll_y > 0, what="a step longer than the pane")
+        await wait_for(pilot, lambda: scroll.scroll_y == scroll.max_scroll_y, what="the end")
+        shown = "\n".join(screen_lines(app, screen))
+        assert "reached 1.3e8 on this run" in shown and "Your prediction held" in shown
+        assert "pgup" in str(pane.query_one("#lesson-keys").render())

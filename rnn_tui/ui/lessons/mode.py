@@ -272,7 +272,9 @@ class LessonMode(ScreenParts):
             record.phase = "checked"
         record.progress = ""
         if self.walk is walk:
-            self._redraw(same_step=True)
+            # The step's answer came in below what was read: scroll to it (at 80x24 the
+            # reveal was behind pgdn). pgup goes back to the words.
+            self._redraw(same_step=True, to_end=True)
             self.refresh_bindings()
 
     def _stop_step(self) -> None:
@@ -288,10 +290,10 @@ class LessonMode(ScreenParts):
                     record.error = "Stopped before it finished: R runs it again."
         self.lesson_worker = None
 
-    def _redraw(self, same_step: bool = False) -> None:
+    def _redraw(self, same_step: bool = False, to_end: bool = False) -> None:
         pane, walk = self.pane, self.walk
         if pane is not None and walk is not None:
-            pane.show(walk, same_step)
+            pane.show(walk, same_step, to_end)
 
     def _save(self, walk: LessonWalk) -> None:
         from rnn_tui.core.lessons.progress import save_progress

@@ -127,10 +127,11 @@ class LessonPane(Vertical):
         scroll.scroll_to(y=scroll.scroll_y + pages * max(scroll.size.height - 1, 1), animate=False)
         self.call_after_refresh(self._hint_scroll)
 
-    def show(self, walk: LessonWalk, same_step: bool = False) -> None:
+    def show(self, walk: LessonWalk, same_step: bool = False, to_end: bool = False) -> None:
         """Draw ``walk``'s shown step. A new step opens at its top; the same step drawn
-        again (progress, results) stays where the learner is reading, and the key line
-        says when more is below: a lesson reads from the top down."""
+        again (progress) stays where the learner is reading, and the key line says when
+        more is below: a lesson reads from the top down. ``to_end``: scroll to the end
+        (the check's result has just come in under the question)."""
         self.walk = walk
         lesson = walk.lesson
         self.border_title = f"Lesson {lesson.order}: {lesson.title} · {walk.counter()}"
@@ -141,6 +142,9 @@ class LessonPane(Vertical):
             self.remove_class("-folded")  # a new step is there to be read
             scroll.scroll_home(animate=False)
         self._fit_question()
+        if to_end:
+            # After the layout: the new text's height is not known before it.
+            self.call_after_refresh(self._scroll_to_end)
         # The text's height is known after the layout.
         self.call_after_refresh(self._hint_scroll)
 
@@ -171,6 +175,10 @@ class LessonPane(Vertical):
         self.refresh(layout=True)
 
     _hints = ""
+
+    def _scroll_to_end(self) -> None:
+        self.query_one("#lesson-scroll", VerticalScroll).scroll_end(animate=False, immediate=True)
+        self._hint_scroll()
 
     @property
     def folded(self) -> bool:
