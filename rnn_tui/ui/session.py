@@ -191,17 +191,13 @@ class Session:
                 case _:
                     continue  # CellDone: the compare process's, not ours
             taken.append(report)
-        if not self.process.alive and self.ready and not self.error:
-            failure = Failed("the training process stopped unexpectedly; press r to restart it")
-            self._on_error(failure.message)
-            taken.append(failure)
-        ended = getattr(self.process, "exitcode", None)  # None: running, or stopped by us
-        if ended is not None and self.awaiting_ready and not self.error and not self.closed:
-            # Died while starting (torch failed to import, killed, out of memory): without
-            # this the status line would say "loading" for ever.
+        ended = self.process.exitcode  # None: running, or stopped from here
+        if ended is not None and not self.error and not self.closed:
+            # Ended by itself (killed, out of memory, torch failing to import): said, or
+            # the status line would say "loading" (or "ready") for ever.
+            when = "stopped unexpectedly" if self.ready else "ended before the model was ready"
             failure = Failed(
-                f"the training process ended before the model was ready (exit code {ended}); "
-                "press r to start it again"
+                f"the training process {when} (exit code {ended}); press r to start it again"
             )
             self._on_error(failure.message)
             taken.append(failure)

@@ -37,6 +37,7 @@ class FakeProcess:
         self.sent: list[Command | str] = []
         self.reports: list[Report] = []
         self.alive = True
+        self.exitcode: int | None = None  # never ends by itself
 
     def start(self, *args) -> None:
         self.sent.append("start")

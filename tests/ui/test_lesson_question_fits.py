@@ -16,16 +16,22 @@ from tests.ui.widgets.chart_picture import screen_lines
 LESSON = Path(__file__).parents[2] / "lessons" / "exploding-gradients.toml"
 
 
+async def asked(pilot):
+    """The main screen and its lesson pane once step 1's question is asked."""
+    app = pilot.app
+    await wait_for(pilot, lambda: main_screen(app).walk is not None, what="the lesson")
+    await wait_phase(pilot, "asking", what="the question")
+    screen = main_screen(app)
+    return screen, screen.query_one(f"#{PANE_ID}", LessonPane)
+
+
 async def test_every_choice_is_on_screen_while_asking_at_80x24(state_dir):  # noqa: F811
     lesson = load_lesson(LESSON)
     ask = lesson.steps[0].ask
     assert ask is not None and len(ask.choices) == 3
     app = idle_app(lesson)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: main_screen(app).walk is not None, what="the lesson")
-        await wait_phase(pilot, "asking", what="the question")
-        screen = main_screen(app)
-        pane = screen.query_one(f"#{PANE_ID}", LessonPane)
+        screen, pane = await asked(pilot)
         await wait_for(pilot, lambda: pane.size.height > 9, what="the pane to grow")
         assert pane.size.height <= 24 // 2 + 1
         shown = "\n".join(screen_lines(app, screen))
@@ -46,10 +52,7 @@ async def test_the_checks_result_is_scrolled_into_view_at_80x24(state_dir):  # n
     lesson = load_lesson(LESSON)
     app = idle_app(lesson)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: main_screen(app).walk is not None, what="the lesson")
-        await wait_phase(pilot, "asking", what="the question")
-        screen = main_screen(app)
-        pane = screen.query_one(f"#{PANE_ID}", LessonPane)
+        screen, pane = await asked(pilot)
         walk = screen.walk
         record = walk.record
         # As the step ends (LessonMode._step_worker): answered, actions done, checked.

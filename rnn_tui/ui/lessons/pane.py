@@ -115,6 +115,7 @@ class LessonPane(Vertical):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.walk: LessonWalk | None = None
+        self._text = Text()  # the shown step's text (step_text), kept for fitting the pane
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="lesson-scroll"):
@@ -135,7 +136,8 @@ class LessonPane(Vertical):
         self.walk = walk
         lesson = walk.lesson
         self.border_title = f"Lesson {lesson.order}: {lesson.title} · {walk.counter()}"
-        self.query_one("#lesson-text", Static).update(step_text(walk))
+        self._text = step_text(walk)
+        self.query_one("#lesson-text", Static).update(self._text)
         self._hints = key_hints(walk)
         scroll = self.query_one("#lesson-scroll", VerticalScroll)
         if not same_step:
@@ -154,25 +156,20 @@ class LessonPane(Vertical):
         fell below the fold, behind pgdn. Afterwards it is back to its size (app.tcss),
         and the panel above gets the rows to show what the actions do."""
         walk = self.walk
-        record = None if walk is None else walk.records.get(walk.index)
-        asking = (
-            walk is not None
-            and not walk.finished
-            and walk.step.ask is not None
-            and (record is None or record.phase == "asking")
-        )
         self.styles.inline.clear_rule("height")
-        if not asking or self.folded or walk is None:
-            self.refresh(layout=True)
+        self.refresh(layout=True)
+        if walk is None or self.folded or walk.finished or walk.step.ask is None:
+            return
+        record = walk.records.get(walk.index)
+        if record is not None and record.phase != "asking":
             return
         width = (self.size.width or self.screen.size.width) - QUESTION_MARGIN
-        rows = len(step_text(walk).wrap(self.app.console, max(width, 20))) + 2  # title, keys
+        rows = len(self._text.wrap(self.app.console, max(width, 20))) + 2  # title, keys
         css = self.styles.height  # app.tcss's rows, now the inline rule is gone
         base = int(css.value) if css is not None and css.is_cells else self.size.height
         limit = self.screen.size.height // 2 + 1
         if rows > base:
             self.styles.height = min(rows, max(limit, base))
-        self.refresh(layout=True)
 
     _hints = ""
 
