@@ -87,6 +87,12 @@ def value_text(value: Value) -> str:
     return str(value)
 
 
+def value_key(value: Value) -> tuple[str, str]:
+    """A swept value as a key that keeps 1, 1.0 and True apart (as dict keys, or with ==,
+    they are one value; as values of a sweep, three)."""
+    return type(value).__name__, repr(value)
+
+
 def parse_vary(text: str) -> tuple[str, tuple[Value, ...]]:
     """``KEY=v1,v2,...`` with each value read as TOML, as ``--set`` reads it."""
     key, sep, values = text.partition("=")
@@ -307,7 +313,7 @@ class SweepResult:
         out = []
         for value in self.plan.values:
             for cell in self.plan.cells:
-                group = [p for p in self.points if p.value == value and type(p.value) is type(value) and p.cell == cell]
+                group = [p for p in self.points if value_key(p.value) == value_key(value) and p.cell == cell]
                 if group:
                     out.append(aggregate(group))
         return out

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rnn_tui.core.errors import RnnTuiError
+from rnn_tui.core.sweep import value_key
 from rnn_tui.core.vocabulary import CELLS, METRICS, Metric
 
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ def _plan(read: _Reader, data: dict[str, Any]) -> SweepPlan:
     for index, seed in enumerate(seeds):
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise read.fail(f"seeds[{index}]", seed, "a whole number of at least 0")
-    for name, items in (("values", [_shown(v) for v in values]), ("cells", cells), ("seeds", seeds)):
+    for name, items in (("values", [value_key(v) for v in values]), ("cells", cells), ("seeds", seeds)):
         if len(set(items)) != len(items):
             raise read.fail(name, data[name], "each item once")
     goal = read.table(data, "goal")
@@ -168,24 +169,19 @@ def _runs(
         raise read.fail("runs_planned", planned, f"{len(values)} values x {len(cells)} cells x "
                         f"{len(seeds)} seeds = {len(values) * len(cells) * len(seeds)}")
     if len(steps) == 1:
-        per_value = {_shown(v): steps[0] for v in values}
+        per_value = {value_key(v): steps[0] for v in values}
     elif key == "training.steps" and sorted(steps) == sorted(v for v in values if isinstance(v, int)):
-        per_value = {_shown(v): v for v in values}  # the varied key is the step count
+        per_value = {value_key(v): v for v in values}  # the varied key is the step count
     else:
         raise read.fail("steps", steps, "one step count for every run (several only when the varied key is training.steps)")
     runs = [(value, cell, seed) for value in values for cell in cells for seed in seeds]
-    return tuple(SweepRun(i, v, c, s, per_value[_shown(v)]) for i, (v, c, s) in enumerate(runs))
+    return tuple(SweepRun(i, v, c, s, per_value[value_key(v)]) for i, (v, c, s) in enumerate(runs))
 
 
 def _value(read: _Reader, value: object, field: str) -> Value:
     if isinstance(value, bool | int | str) or (isinstance(value, float) and math.isfinite(value)):
         return value
     raise read.fail(field, value, "a number, a string, true or false")
-
-
-def _shown(value: Value) -> tuple[str, str]:
-    """A value and its type: 1 and 1.0 and true are different values of a sweep."""
-    return type(value).__name__, str(value)
 
 
 def _point(read: _Reader, plan: SweepPlan, item: object, index: int) -> SweepPoint:
@@ -195,7 +191,7 @@ def _point(read: _Reader, plan: SweepPlan, item: object, index: int) -> SweepPoi
     if not isinstance(item, dict):
         raise read.fail(where[:-1], item, "a table {...}")
     value = read.get(item, "value", where)
-    if _shown(value) not in {_shown(v) for v in plan.values}:
+    if value_key(value) not in {value_key(v) for v in plan.values}:
         raise read.fail(where + "value", value, f"one of the values {json.dumps(list(plan.values))}")
     cell = read.get(item, "cell", where)
     if cell not in plan.cells:
@@ -225,7 +221,7 @@ def _point(read: _Reader, plan: SweepPlan, item: object, index: int) -> SweepPoi
 def _no_repeated_runs(read: _Reader, points: tuple[SweepPoint, ...]) -> None:
     seen: set[tuple[tuple[str, str], str, int]] = set()
     for index, p in enumerate(points):
-        run = (_shown(p.value), p.cell, p.seed)
+        run = (value_key(p.value), p.cell, p.seed)
         if run in seen:
             raise read.fail(f"points[{index}]", {"value": p.value, "cell": p.cell, "seed": p.seed},
                             "each (value, cell, seed) run once")

@@ -98,12 +98,7 @@ def main_commands(screen: MainScreen) -> list[Command]:
 
 def sweep_commands(screen: MainScreen) -> list[Command]:
     """The Sweep panel's: run one, open or save a file, switch its chart."""
-    from rnn_tui.ui.panels.sweep_plan import suggested_file
     from rnn_tui.ui.screens import files
-
-    def run() -> None:
-        screen.show_panel("sweep")
-        screen.action_enter_panel()
 
     def then(action: Callable[[], object]) -> Callable[[], None]:
         def shown() -> None:
@@ -117,16 +112,15 @@ def sweep_commands(screen: MainScreen) -> list[Command]:
         return []
     sweep = panels.sweep
     return [
-        ("Sweep: run…", "train each value x cell x seed of one setting; chart the metric", run),
+        (
+            "Sweep: run…",
+            "train each value x cell x seed of one setting; chart the metric",
+            then(screen.action_enter_panel),
+        ),
         (
             "Sweep: open a file…",
             "a sweep saved as JSON (rnn-tui sweep --json, docs/sweeps)",
-            then(
-                partial(
-                    files.ask_path, screen, "Open a sweep saved as JSON:", suggested_file(),
-                    sweep.open_file,
-                )
-            ),
+            then(sweep.action_open_file),
         ),
         (
             "Sweep: save as JSON…",

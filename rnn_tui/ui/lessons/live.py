@@ -16,9 +16,7 @@ which cancels the step.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import importlib
-import sys
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -498,13 +496,8 @@ class LiveLesson:
             done[0] = steps
 
         def sweep() -> SweepResult:
-            # Textual's stand-ins for stdout/stderr have no file descriptor: spawning the
-            # sweep's processes needs the real ones (see training_process.start).
-            with (
-                contextlib.redirect_stdout(sys.__stdout__),
-                contextlib.redirect_stderr(sys.__stderr__),
-            ):
-                return run_sweep(plan, SWEEP_WORKERS, on_progress=progress, stop=stop)
+            # run_sweep starts its pool with the real streams (Textual's have no fd).
+            return run_sweep(plan, SWEEP_WORKERS, on_progress=progress, stop=stop)
 
         task = asyncio.ensure_future(asyncio.to_thread(sweep))
         try:

@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.widgets import ContentSwitcher, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
+from rnn_tui.core.changes import DATA_PACKAGE
 from rnn_tui.core.errors import RnnTuiError
 from rnn_tui.core.scenario import Scenario
 from rnn_tui.core.sweep import SweepPlan, SweepPoint, SweepResult, value_text
@@ -102,7 +103,6 @@ class SweepPanel(Vertical):
         self.plan: SweepPlan | None = None
         self.points: list[SweepPoint] = []
         self.result: SweepResult | None = None  # the sweep shown (running, finished or opened)
-        self.source = ""  # where the shown sweep came from: "" (run here) or a file
         self.steps_done = 0
         self.view = "metric"  # or "time"
         self.processes = WORKERS  # worker processes; 0: in this process, in a thread (tests)
@@ -148,7 +148,7 @@ class SweepPanel(Vertical):
     def focus_default(self) -> None:
         """Entered (enter): the first field takes the keys."""
         self._ensure_defaults()
-        self._field("key").focus()
+        self.screen.set_focus(self._field("key"))  # at once: a fast second key lands in it
 
     def _ensure_defaults(self) -> None:
         """The scenario's default sweep in the fields, unless they already hold it."""
@@ -160,7 +160,7 @@ class SweepPanel(Vertical):
         focused = self.screen.focused
         names = [f"sweep-{name}" for name in FIELDS]
         index = names.index(focused.id) if focused is not None and focused.id in names else -1
-        self._field(FIELDS[(index + delta) % len(FIELDS)]).focus()
+        self.screen.set_focus(self._field(FIELDS[(index + delta) % len(FIELDS)]))
 
     def set_scenario(self, scenario: Scenario) -> None:
         """Another scenario: the fields offer its default sweep (a running one goes on);
@@ -169,13 +169,12 @@ class SweepPanel(Vertical):
         self.scenario = scenario
         if not renamed:
             return
-        if _data_loaded() or self.display:
+        if _data_loaded():  # else frame() fills them once shown (importing torch here would stall)
             self._ensure_defaults()
         if not self.running and self.result is None:
             self._say(self._idle_text())
 
     def _fill(self, spec: SweepSpec) -> None:
-        self.spec = spec
         for name in FIELDS:
             self._field(name).value = getattr(spec, name)
 
@@ -197,8 +196,7 @@ class SweepPanel(Vertical):
             self._say(Text("A comparison is running (Compare panel); escape there stops it.",
                            style="bold"))
             return
-        self.spec = spec
-        self.plan, self.points, self.result, self.source, self.steps_done = None, [], None, "", 0
+        self.plan, self.points, self.result, self.steps_done = None, [], None, 0
         self._show_result()
         self._stop = threading.Event()
         self._finished = threading.Event()
@@ -310,7 +308,7 @@ class SweepPanel(Vertical):
         if self.running:
             self._say(Text("A sweep is running; escape stops it first.", style="bold"))
             return
-        self.plan, self.points, self.source = result.plan, list(result.points), source
+        self.plan, self.points = result.plan, list(result.points)
         self._show_result(result)
         plan = result.plan
         if plan.scenario == self.scenario.name:  # enter runs it again (other scenarios' keys may not fit)
@@ -391,7 +389,7 @@ class SweepPanel(Vertical):
 
 
 def _data_loaded() -> bool:
-    return "rnn_tui.core.data" in sys.modules
+    return DATA_PACKAGE in sys.modules
 
 
 def caption(result: SweepResult | None, view: str, long: bool = False) -> Text:

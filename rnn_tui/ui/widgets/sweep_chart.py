@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from rnn_tui.core.sweep import SweepResult, Value, value_text
+from rnn_tui.core.sweep import SweepResult, Value, value_key, value_text
 from rnn_tui.core.vocabulary import BOUNDED_METRICS, CELLS
 from rnn_tui.ui.widgets.chart_base import SERIES_COLOURS, HistoryChart
 
@@ -98,7 +98,7 @@ class SweepChart(HistoryChart):
             return
         plan = result.plan
         # Keyed by type and text: as dict keys 1, 1.0 and True are one key, as swept values three.
-        place = dict(zip(map(_key, plan.values), x_positions(plan.values), strict=True))
+        place = dict(zip(map(value_key, plan.values), x_positions(plan.values), strict=True))
         span = (min(place.values()), max(place.values()))
         self.x_span = padded(*span, self.plot_width)
         self.hline(plan.target, span, GOAL_COLOUR, f"goal {plan.target:g}")
@@ -110,7 +110,7 @@ class SweepChart(HistoryChart):
         column = (self.x_span[1] - self.x_span[0]) / max(self.plot_width - 1, 1)
         for cell in cells:
             mine = [a for a in aggregates if a.cell == cell and np.isfinite(a.metric_mean)]
-            x = np.array([place[_key(a.value)] for a in mine])
+            x = np.array([place[value_key(a.value)] for a in mine])
             y = np.array([a.metric_mean for a in mine])
             self.line(x, y, cell_colour(cell), None)
         for index, cell in enumerate(cells):  # range bars over the lines, so they show whole
@@ -118,18 +118,14 @@ class SweepChart(HistoryChart):
             for a in aggregates:
                 if a.cell == cell and a.seeds > 1 and np.isfinite([a.metric_min, a.metric_max]).all():
                     ys = np.linspace(a.metric_min, a.metric_max, RANGE_SAMPLES)
-                    self.markers(np.full_like(ys, place[_key(a.value)] + shift), ys, RANGE_GLYPH,
+                    self.markers(np.full_like(ys, place[value_key(a.value)] + shift), ys, RANGE_GLYPH,
                                  cell_colour(cell), None)
         for index, cell in enumerate(cells):
             # Last, so a letter is never under another cell's line; a column apart, so
             # cells with the same score read "rlg" rather than one letter hiding two.
             shift = (index - (len(cells) - 1) / 2) * column
             mine = [a for a in aggregates if a.cell == cell and np.isfinite(a.metric_mean)]
-            x = np.array([place[_key(a.value)] + shift for a in mine])
+            x = np.array([place[value_key(a.value)] + shift for a in mine])
             y = np.array([a.metric_mean for a in mine])
             self.markers(x, y, marker(cell), cell_colour(cell), cell)
 
-
-def _key(value: Value) -> tuple[str, str]:
-    """A swept value as a dict key that keeps 1, 1.0 and True apart."""
-    return type(value).__name__, repr(value)
