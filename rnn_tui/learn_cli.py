@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 import textwrap
 from collections.abc import Callable
 
@@ -84,18 +83,9 @@ def check(lesson: Lesson, seed: int) -> int:
 
 
 def open_in_app(lesson: Lesson) -> int:
-    import importlib
+    from rnn_tui.ui.lesson_app import run_lesson_app
 
-    try:
-        module = importlib.import_module("rnn_tui.ui.lesson_app")
-    except ModuleNotFoundError as error:
-        if error.name != "rnn_tui.ui.lesson_app":  # a missing import inside it is a bug: show it
-            raise
-        print("rnn-tui: lesson mode in the app is not available yet; `rnn-tui learn "
-              f"{lesson.name} --check` runs it headless.", file=sys.stderr)
-        return 1
-    result: int = module.run_lesson_app(lesson)
-    return result
+    return run_lesson_app(lesson)
 
 
 def _values(values: dict[str, Value]) -> str:

@@ -93,3 +93,14 @@ def compute_metric(name: str, predicted: Tensor, split: Split, dataset: Dataset)
         baseline = persistence_rmse(split, dataset.scale)
         return rmse(predicted, split, dataset.scale) / baseline if baseline else math.inf
     raise ValueError(f"unknown metric {name!r}")
+
+
+def no_skill_level(metric: str, dataset: Dataset) -> float | None:
+    """The goal metric with no skill (the sweep's "chance" line, a lesson's chance), or
+    None for metrics without one: chance accuracy for classes, 1 for an RMSE ratio
+    (persistence)."""
+    if metric == "accuracy" and dataset.output_kind == "class":
+        return dataset.baselines.get("chance_accuracy", 1.0 / dataset.output_size)
+    if metric == "rmse_ratio":
+        return 1.0
+    return None

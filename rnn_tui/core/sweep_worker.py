@@ -132,9 +132,6 @@ def _time_forward(trainer: Trainer) -> float:
 
 def chance_level(trainer: Trainer) -> float | None:
     """The metric with no skill (see sweep.CHANCE_LABEL), or None for metrics without one."""
-    metric, dataset = trainer.scenario.goal.metric, trainer.dataset
-    if metric == "accuracy" and dataset.output_kind == "class":
-        return dataset.baselines.get("chance_accuracy", 1.0 / dataset.output_size)
-    if metric == "rmse_ratio":
-        return 1.0
-    return None
+    from rnn_tui.core.metrics import no_skill_level
+
+    return no_skill_level(trainer.scenario.goal.metric, trainer.dataset)

@@ -23,7 +23,7 @@ from rnn_tui.core.metrics import compute_metric, rmse, scored_targets
 from rnn_tui.core.probes import gradient_through_time, parameter_grad_norms
 from rnn_tui.core.reports import EvalResult, Probe, RunSummary, StepReport
 from rnn_tui.core.scenario import Scenario, TrainingSpec
-from rnn_tui.core.topologies import build_model
+from rnn_tui.core.topologies import RecurrentModel, build_model
 from rnn_tui.core.vocabulary import GATE_COUNT
 
 __all__ = ["EvalResult", "RunSummary", "StepReport", "Trainer"]
@@ -170,18 +170,10 @@ class Trainer:
         return train.select(index)
 
     # -- measurements ----------------------------------------------------------------
-    @torch.no_grad()
     def evaluate(self, split: Split | None = None) -> EvalResult:
         """Held-out loss and the goal metric (default: the fixed evaluation subset)."""
         split = self.eval_split if split is None else split
-        self.model.eval()
-        loss = float(self.model.forward_loss(split).loss)
-        predicted = self.model.predict(split)
-        metric = compute_metric(self.scenario.goal.metric, predicted, split, self.dataset)
-        series = self.dataset.output_kind == "series"
-        error = rmse(predicted, split, self.dataset.scale) if series else None
-        self.model.train()
-        return EvalResult(loss, metric, len(split), scored_targets(split, self.dataset.output_kind), error)
+        return evaluate_split(self.model, self.scenario, self.dataset, split)
 
     def probe(self) -> Probe:
         """Gradient through time on the fixed probe batch, at the current weights."""
@@ -253,3 +245,17 @@ def make_optimizer(model: torch.nn.Module, scenario: Scenario) -> torch.optim.Op
     if settings.optimizer == "sgd":
         return torch.optim.SGD(model.parameters(), lr=settings.learning_rate, momentum=settings.momentum)
     return torch.optim.Adam(model.parameters(), lr=settings.learning_rate)
+
+
+@torch.no_grad()
+def evaluate_split(model: RecurrentModel, scenario: Scenario, dataset: Dataset, split: Split) -> EvalResult:
+    """Loss and the goal metric of ``model`` on ``split`` (the model is left in training
+    mode): what Trainer.evaluate measures, and a lesson measures on the app's model copy."""
+    model.eval()
+    loss = float(model.forward_loss(split).loss)
+    predicted = model.predict(split)
+    metric = compute_metric(scenario.goal.metric, predicted, split, dataset)
+    series = dataset.output_kind == "series"
+    error = rmse(predicted, split, dataset.scale) if series else None
+    model.train()
+    return EvalResult(loss, metric, len(split), scored_targets(split, dataset.output_kind), error)

@@ -219,12 +219,10 @@ class HeadlessSession:
         return self.dataset
 
     def _describe(self) -> None:
+        from rnn_tui.core.metrics import no_skill_level
+
         data = self.data
-        chance = None
-        if self.current.goal.metric == "accuracy" and data.output_kind == "class":
-            chance = data.baselines.get("chance_accuracy", 1.0 / data.output_size)
-        elif self.current.goal.metric == "rmse_ratio":
-            chance = 1.0
+        chance = no_skill_level(self.current.goal.metric, data)
         self.evidence.set_scenario(self.current, data.baselines, chance)
 
 

@@ -29,13 +29,12 @@ from rnn_tui.core.lessons import model as lm
 from rnn_tui.core.lessons.checks import decide
 from rnn_tui.core.lessons.quantities import Evidence, measure
 from rnn_tui.core.reports import EvalResult, StepReport
-from rnn_tui.core.scenario import Scenario, load_scenario
+from rnn_tui.core.scenario import load_scenario
 from rnn_tui.core.vocabulary import CELL_LABELS, CELLS, Cell
 from rnn_tui.ui.lessons.walk import StepRecord
 from rnn_tui.ui.protocol import CellDone, Ready, Report, Steps, Weights, WeightsAt
 
 if TYPE_CHECKING:
-    from rnn_tui.core.data.base import Dataset
     from rnn_tui.core.sweep import SweepResult
     from rnn_tui.ui.mirror import Mirror
     from rnn_tui.ui.screens.main import MainScreen
@@ -139,7 +138,9 @@ class LiveLesson:
         mirror = screen.mirror
         chance = None
         if mirror is not None and mirror.fits(screen.scenario):
-            chance = chance_of(screen.scenario, mirror.dataset)
+            from rnn_tui.core.metrics import no_skill_level  # torch: loaded with the mirror
+
+            chance = no_skill_level(screen.scenario.goal.metric, mirror.dataset)
         self.evidence.set_scenario(screen.scenario, screen.session.baselines, chance)
         for cell, reports in self.pending.items():
             if reports:
@@ -581,29 +582,9 @@ def sweep_table(result: SweepResult) -> list[str]:
 def evaluate_model(mirror: Mirror) -> EvalResult:
     """The held-out loss and metric of the mirror's model on the training's evaluation
     subset: what ``Trainer.evaluate`` measures, on the UI's copy of the weights."""
-    import torch
+    from rnn_tui.core.training import evaluate_split
 
-    from rnn_tui.core.metrics import compute_metric, rmse, scored_targets
-
-    scenario, dataset, model = mirror.scenario, mirror.dataset, mirror.model
+    scenario, dataset = mirror.scenario, mirror.dataset
     test = dataset.test
     split = test.select(range(min(scenario.training.eval_size, len(test))))
-    model.eval()
-    with torch.no_grad():
-        loss = float(model.forward_loss(split).loss)
-        predicted = model.predict(split)
-    model.train()  # as the trace leaves it
-    metric = compute_metric(scenario.goal.metric, predicted, split, dataset)
-    series = dataset.output_kind == "series"
-    error = rmse(predicted, split, dataset.scale) if series else None
-    return EvalResult(loss, metric, len(split), scored_targets(split, dataset.output_kind), error)
-
-
-def chance_of(scenario: Scenario, dataset: Dataset) -> float | None:
-    """The metric with no skill, as the sweep measures it (``sweep_worker.chance_level``)."""
-    metric = scenario.goal.metric
-    if metric == "accuracy" and dataset.output_kind == "class":
-        return dataset.baselines.get("chance_accuracy", 1.0 / dataset.output_size)
-    if metric == "rmse_ratio":
-        return 1.0
-    return None
+    return evaluate_split(mirror.model, scenario, dataset, split)

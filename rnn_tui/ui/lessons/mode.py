@@ -86,10 +86,7 @@ class LessonMode(ScreenParts):
     def asking(self) -> tuple[str, ...]:
         """The answer keys, while the shown step waits for a prediction."""
         walk = self.walk
-        if walk is None or walk.finished or walk.step.ask is None:
-            return ()
-        record = walk.records.get(walk.index)
-        if record is None or record.phase != "asking":
+        if walk is None or not walk.asking or walk.step.ask is None:
             return ()
         return tuple(choice.key for choice in walk.step.ask.choices)
 
@@ -262,10 +259,7 @@ class LessonMode(ScreenParts):
         self._redraw(same_step=True)  # answered: the question stays where it was read
         try:
             await live.run(walk.step, record, lambda: self._redraw(same_step=True))
-        except ActionFailed as error:
-            record.error = str(error)
-            record.phase = "failed"
-        except RnnTuiError as error:
+        except (ActionFailed, RnnTuiError) as error:
             record.error = str(error)
             record.phase = "failed"
         else:

@@ -97,11 +97,10 @@ def _judgement(record: StepRecord) -> Text:
 
 def key_hints(walk: LessonWalk) -> str:
     """What the keys do now (the footer has no room for them at 80 columns)."""
-    record = walk.records.get(walk.index) or StepRecord()
     if walk.finished:
         return "< back · L lessons · X leave"
     parts = []
-    if record.phase == "asking" and walk.step.ask is not None:
+    if walk.asking and walk.step.ask is not None:
         keys = [choice.key for choice in walk.step.ask.choices]
         parts.append(f"{keys[0]}-{keys[-1]} predict")
     parts.append("> next" if not walk.last else "> finish")
@@ -156,12 +155,9 @@ class LessonPane(Vertical):
         fell below the fold, behind pgdn. Afterwards it is back to its size (app.tcss),
         and the panel above gets the rows to show what the actions do."""
         walk = self.walk
-        self.styles.inline.clear_rule("height")
-        self.refresh(layout=True)
-        if walk is None or self.folded or walk.finished or walk.step.ask is None:
-            return
-        record = walk.records.get(walk.index)
-        if record is not None and record.phase != "asking":
+        if self.styles.inline.clear_rule("height"):  # only when it had grown: show()
+            self.refresh(layout=True)  # runs on every progress poll, 10 times a second
+        if walk is None or self.folded or not walk.asking:
             return
         width = (self.size.width or self.screen.size.width) - QUESTION_MARGIN
         rows = len(self._text.wrap(self.app.console, max(width, 20))) + 2  # title, keys

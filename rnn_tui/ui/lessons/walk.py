@@ -74,6 +74,13 @@ class LessonWalk:
         self.index = target
         return True
 
+    @property
+    def asking(self) -> bool:
+        """Whether the shown step waits for the learner's prediction (only a step with a
+        question is ever "asking": see ``begin``)."""
+        record = self.records.get(self.index)
+        return not self.finished and record is not None and record.phase == "asking"
+
     def visited(self) -> bool:
         """Whether the shown step ran (or was asked) before: going back shows its record."""
         record = self.records.get(self.index)
